@@ -1,0 +1,117 @@
+import { createServer } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import { hashPassword } from './auth/password.js';
+import { TokenService } from './auth/tokens.js';
+import { createRedisBreaker } from './cache/breaker.js';
+import { createRedis } from './cache/redis-client.js';
+import { UserCache } from './cache/user-cache.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrate } from './db/migrations.js';
+import { createPool, isConnectionError } from './db/pool.js';
+import { UsersRepo } from './db/users-repo.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+
+const STARTUP_DB_WAIT_MS = 60_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`scaledeck-user-api: invalid configuration: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel, config.replicaId);
+  const pool = createPool(config.databaseUrl, config.dbPoolMax, logger);
+  const metrics = createMetrics(() => pool, config.dbPoolMax);
+  const redis = createRedis(config.redisUrl, logger);
+  const breaker = createRedisBreaker({
+    resetTimeoutMs: config.redisBreakerResetMs,
+    gauge: metrics.breakerState,
+    logger,
+  });
+  const repo = new UsersRepo(pool);
+
+  await waitForDatabase(() => migrate(pool, logger), logger);
+  if (config.admin) await ensureAdmin(repo, config, logger);
+
+  let draining = false;
+  const app = createApp({
+    logger,
+    metrics,
+    pool,
+    redis,
+    repo,
+    cache: new UserCache({ redis, guard: breaker.run, ttlSeconds: config.cacheTtlSeconds, metrics, logger }),
+    tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
+    replicaId: config.replicaId,
+    scryptCost: config.scryptCost,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    trustProxy: config.trustProxy,
+    isDraining: () => draining,
+  });
+
+  const server = createServer(app);
+  // Longer than a load balancer's upstream keep-alive, so it never reuses a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  logger.info({ port: config.port, scryptCost: config.scryptCost }, 'listening');
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    draining = true;
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timedOut = await Promise.race([
+      closed.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, true).unref()),
+    ]);
+    if (timedOut) {
+      logger.warn('shutdown timeout reached: closing remaining connections');
+      server.closeAllConnections();
+    }
+    breaker.shutdown();
+    await Promise.allSettled([pool.end(), redis.quit()]);
+    logger.info('shutdown complete');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Replicas may start before PostgreSQL accepts connections (compose, Kubernetes): wait a while. */
+async function waitForDatabase(work: () => Promise<unknown>, logger: Logger): Promise<void> {
+  const deadline = Date.now() + STARTUP_DB_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return;
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() > deadline) throw err;
+      if (attempt === 1) logger.info({ err: { message: (err as Error).message } }, 'waiting for PostgreSQL');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+    }
+  }
+}
+
+async function ensureAdmin(repo: UsersRepo, config: Config, logger: Logger): Promise<void> {
+  const admin = config.admin!;
+  if (await repo.existsByEmail(admin.email)) return;
+  const passwordHash = await hashPassword(admin.password, config.scryptCost);
+  const created = await repo.createIfAbsent({ name: 'Administrator', email: admin.email, passwordHash, role: 'admin' });
+  if (created) logger.info('bootstrap admin created');
+}
+
+main().catch((err: unknown) => {
+  console.error('scaledeck-user-api: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
