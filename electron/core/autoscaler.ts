@@ -1,0 +1,630 @@
+/**
+ * Scaledeck's HorizontalPodAutoscaler for targets without a native one (the Docker target).
+ *
+ * Pure logic, no I/O: the caller samples CPU per replica, calls decide() every syncPeriodMs and
+ * applies desiredReplicas. It follows Kubernetes' autoscaling/v2 controller
+ * (pkg/controller/podautoscaler: replica_calculator.go GetResourceReplicas + groupPods, and
+ * horizontal.go normalizeDesiredReplicasWithBehaviors) including its float and integer rounding,
+ * so a replay of the same samples gives the same replica counts as a real cluster would.
+ */
+import { z } from 'zod';
+
+export type AutoscalerProfile = 'kubernetes' | 'demo';
+
+export interface ScalingPolicy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+
+export interface ScalingRules {
+  stabilizationWindowSeconds: number;
+  selectPolicy: 'Max' | 'Min' | 'Disabled';
+  policies: ScalingPolicy[];
+}
+
+export interface HpaBehavior {
+  scaleUp: ScalingRules;
+  scaleDown: ScalingRules;
+}
+
+export interface AutoscalerSpec {
+  minReplicas: number;
+  maxReplicas: number;
+  targetCpuUtilizationPercent: number;
+  profile: AutoscalerProfile;
+  behavior?: Partial<HpaBehavior>;
+}
+
+export interface ProfileSettings {
+  behavior: HpaBehavior;
+  syncPeriodSeconds: number;
+  tolerance: number;
+  cpuInitializationPeriodSeconds: number;
+  initialReadinessDelaySeconds: number;
+  /** Length of one CPU sample when PodSample.metricWindowMs is not given (metrics-server's resolution). */
+  metricWindowSeconds: number;
+  label: string;
+}
+
+const KUBERNETES_DEFAULT_BEHAVIOR: HpaBehavior = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 100, periodSeconds: 15 },
+      { type: 'Pods', value: 4, periodSeconds: 15 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 300,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+  },
+};
+
+// The demo profile keeps every rule of the Kubernetes defaults but shrinks the clocks, so that a
+// scale-down is visible within a minute in front of a room instead of after five.
+const DEMO_BEHAVIOR: HpaBehavior = {
+  scaleUp: {
+    stabilizationWindowSeconds: 0,
+    selectPolicy: 'Max',
+    policies: [
+      { type: 'Percent', value: 100, periodSeconds: 5 },
+      { type: 'Pods', value: 4, periodSeconds: 5 },
+    ],
+  },
+  scaleDown: {
+    stabilizationWindowSeconds: 30,
+    selectPolicy: 'Max',
+    policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }],
+  },
+};
+
+export const PROFILES: Record<AutoscalerProfile, ProfileSettings> = {
+  kubernetes: {
+    behavior: KUBERNETES_DEFAULT_BEHAVIOR,
+    syncPeriodSeconds: 15,
+    tolerance: 0.1,
+    cpuInitializationPeriodSeconds: 300,
+    initialReadinessDelaySeconds: 30,
+    metricWindowSeconds: 15,
+    label: 'Kubernetes defaults',
+  },
+  demo: {
+    behavior: DEMO_BEHAVIOR,
+    syncPeriodSeconds: 5,
+    tolerance: 0.1,
+    cpuInitializationPeriodSeconds: 30,
+    initialReadinessDelaySeconds: 30,
+    metricWindowSeconds: 5,
+    label: 'Demo (faster than Kubernetes)',
+  },
+};
+
+export interface PodSample {
+  name: string;
+  ready: boolean;
+  /** epoch ms */
+  startedAt: number;
+  /** epoch ms of the last transition to ready */
+  readySince?: number;
+  /** of its CPU limit/request; undefined = metric missing */
+  cpuUtilizationPercent?: number;
+  terminating?: boolean;
+  /** Not running yet (Kubernetes' Pending phase): treated as unready even without a metric. */
+  pending?: boolean;
+  /** epoch ms of the last transition to not ready; when absent a not-ready pod counts as never ready. */
+  notReadySince?: number;
+  /** epoch ms at which the CPU sample ends; defaults to `now`. */
+  metricAt?: number;
+  /** Length of the CPU sample window; defaults to the profile's metricWindowSeconds. */
+  metricWindowMs?: number;
+}
+
+export type LimitedBy =
+  | 'none'
+  | 'tolerance'
+  | 'min'
+  | 'max'
+  | 'scaleUpPolicy'
+  | 'scaleDownPolicy'
+  | 'scaleUpStabilization'
+  | 'scaleDownStabilization'
+  | 'noMetrics';
+
+export interface ScaleDecision {
+  at: number;
+  profile: AutoscalerProfile;
+  currentReplicas: number;
+  desiredReplicas: number;
+  /** before stabilization/policies/clamps */
+  recommendation: number;
+  averageUtilizationPercent: number | null;
+  targetUtilizationPercent: number;
+  usageRatio: number | null;
+  /** human sentence */
+  reason: string;
+  limitedBy: LimitedBy;
+  inputs: { pods: PodSample[]; readyWithMetrics: number; missingMetrics: number; notReady: number };
+}
+
+/** Bad spec or decide() input; `field` names the offending field (dotted path). */
+export class AutoscalerInputError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'AutoscalerInputError';
+    this.field = field;
+  }
+}
+
+// Ranges follow the autoscaling/v2 API validation (periodSeconds <= 1800, stabilization <= 3600).
+const policySchema = z
+  .object({
+    type: z.enum(['Pods', 'Percent']),
+    value: z.number().int().positive(),
+    periodSeconds: z.number().int().min(1).max(1800),
+  })
+  .strict();
+
+const rulesSchema = z
+  .object({
+    stabilizationWindowSeconds: z.number().int().min(0).max(3600),
+    selectPolicy: z.enum(['Max', 'Min', 'Disabled']),
+    policies: z.array(policySchema),
+  })
+  .strict()
+  .refine((rules) => rules.selectPolicy === 'Disabled' || rules.policies.length > 0, {
+    message: 'at least one policy is required unless selectPolicy is Disabled',
+    path: ['policies'],
+  });
+
+const specSchema = z
+  .object({
+    minReplicas: z.number().int().min(1),
+    maxReplicas: z.number().int().min(1),
+    targetCpuUtilizationPercent: z.number().int().positive(),
+    profile: z.enum(['kubernetes', 'demo']),
+    behavior: z
+      .object({ scaleUp: rulesSchema.optional(), scaleDown: rulesSchema.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((spec) => spec.maxReplicas >= spec.minReplicas, {
+    message: 'must be greater than or equal to minReplicas',
+    path: ['maxReplicas'],
+  });
+
+function firstIssue(error: z.ZodError): AutoscalerInputError {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  // An unknown key is reported by zod on the parent object; name the key itself.
+  if (issue?.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    return new AutoscalerInputError(path ? `${path}.${key}` : key, 'unknown field');
+  }
+  return new AutoscalerInputError(path || 'spec', issue?.message ?? 'invalid');
+}
+
+/** Validates a spec and returns it with the profile's behavior filled in for missing rules. */
+export function validateAutoscalerSpec(input: unknown): AutoscalerSpec & { behavior: HpaBehavior } {
+  const parsed = specSchema.safeParse(input);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const spec = parsed.data;
+  const defaults = PROFILES[spec.profile].behavior;
+  return {
+    ...spec,
+    behavior: {
+      scaleUp: spec.behavior?.scaleUp ?? defaults.scaleUp,
+      scaleDown: spec.behavior?.scaleDown ?? defaults.scaleDown,
+    },
+  };
+}
+
+const podSampleSchema = z.object({
+  name: z.string().min(1),
+  ready: z.boolean(),
+  startedAt: z.number().finite(),
+  readySince: z.number().finite().optional(),
+  cpuUtilizationPercent: z.number().finite().min(0).optional(),
+  terminating: z.boolean().optional(),
+  pending: z.boolean().optional(),
+  notReadySince: z.number().finite().optional(),
+  metricAt: z.number().finite().optional(),
+  metricWindowMs: z.number().finite().min(0).optional(),
+});
+
+const decideInputSchema = z.object({
+  now: z.number().finite(),
+  currentReplicas: z.number().int().min(0),
+  pods: z.array(podSampleSchema),
+});
+
+interface PodGroups {
+  ready: PodSample[];
+  unready: PodSample[];
+  missing: PodSample[];
+}
+
+interface ReplicaCalculation {
+  /** null when no ready pod has a metric: Kubernetes refuses to scale then. */
+  replicas: number | null;
+  withinTolerance: boolean;
+  utilization: number | null;
+  usageRatio: number | null;
+}
+
+interface TimedCount {
+  at: number;
+  value: number;
+}
+
+const SECOND = 1000;
+
+export class HorizontalAutoscaler {
+  readonly spec: AutoscalerSpec & { behavior: HpaBehavior };
+  readonly settings: ProfileSettings;
+  /** Unstabilized recommendations, newest last (Kubernetes' a.recommendations). */
+  private recommendations: TimedCount[] = [];
+  private scaleUpEvents: TimedCount[] = [];
+  private scaleDownEvents: TimedCount[] = [];
+
+  constructor(spec: AutoscalerSpec) {
+    this.spec = validateAutoscalerSpec(spec);
+    this.settings = PROFILES[this.spec.profile];
+  }
+
+  get syncPeriodMs(): number {
+    return this.settings.syncPeriodSeconds * SECOND;
+  }
+
+  get label(): string {
+    return this.settings.label;
+  }
+
+  /**
+   * One sync of the controller. The caller is expected to apply desiredReplicas: a change is
+   * recorded as a scale event and counts against the rate policies of the next decisions.
+   */
+  decide(now: number, currentReplicas: number, pods: PodSample[]): ScaleDecision {
+    const parsed = decideInputSchema.safeParse({ now, currentReplicas, pods });
+    if (!parsed.success) throw firstIssue(parsed.error);
+
+    const { minReplicas, maxReplicas, targetCpuUtilizationPercent: target } = this.spec;
+    const groups = this.groupPods(now, pods);
+    const calc = this.calculateReplicas(currentReplicas, groups);
+    const base = {
+      at: now,
+      profile: this.spec.profile,
+      currentReplicas,
+      averageUtilizationPercent: calc.utilization,
+      targetUtilizationPercent: target,
+      usageRatio: calc.usageRatio,
+      inputs: {
+        pods: pods.map((pod) => ({ ...pod })),
+        readyWithMetrics: groups.ready.length,
+        missingMetrics: groups.missing.length,
+        notReady: groups.unready.length,
+      },
+    };
+    const observed = describeObservation(calc, groups, target);
+
+    // The three guards come before any metric in horizontal.go's reconcileAutoscaler.
+    if (currentReplicas === 0) {
+      return this.finish(
+        base,
+        currentReplicas,
+        0,
+        'none',
+        'autoscaling is inactive while the replica count is 0',
+      );
+    }
+    if (currentReplicas > maxReplicas) {
+      return this.finish(
+        base,
+        currentReplicas,
+        maxReplicas,
+        'max',
+        `${currentReplicas} replicas is above maxReplicas ${maxReplicas}`,
+      );
+    }
+    if (currentReplicas < minReplicas) {
+      return this.finish(
+        base,
+        currentReplicas,
+        minReplicas,
+        'min',
+        `${currentReplicas} replicas is below minReplicas ${minReplicas}`,
+      );
+    }
+    if (calc.replicas === null) {
+      return this.finish(
+        base,
+        currentReplicas,
+        currentReplicas,
+        'noMetrics',
+        `${observed}: keeping the count`,
+      );
+    }
+
+    const recommendation = calc.replicas;
+    const stabilized = this.stabilize(now, currentReplicas, recommendation);
+    const limited = this.applyRateAndBounds(now, currentReplicas, stabilized);
+    const desired = limited.replicas;
+
+    let limitedBy: LimitedBy = 'none';
+    let limitText = '';
+    if (limited.by !== 'none') {
+      limitedBy = limited.by;
+      limitText = limited.text;
+    } else if (stabilized !== recommendation) {
+      limitedBy = recommendation > currentReplicas ? 'scaleUpStabilization' : 'scaleDownStabilization';
+      limitText = this.stabilizationText(recommendation > currentReplicas);
+    } else if (calc.withinTolerance) {
+      limitedBy = 'tolerance';
+    }
+
+    let sentence = `${observed} -> ${recommendation}`;
+    if (calc.withinTolerance)
+      sentence += ` (within the ${Math.round(this.settings.tolerance * 100)}% tolerance)`;
+    if (limitText) sentence += `, limited to ${desired} by ${limitText}`;
+    if (limited.by !== 'none' && stabilized !== recommendation) {
+      sentence += ` after ${this.stabilizationText(recommendation > currentReplicas)} gave ${stabilized}`;
+    }
+    const decision = this.finish({ ...base, recommendation }, currentReplicas, desired, limitedBy, sentence);
+    return decision;
+  }
+
+  private finish(
+    base: Omit<ScaleDecision, 'desiredReplicas' | 'recommendation' | 'reason' | 'limitedBy'> & {
+      recommendation?: number;
+    },
+    current: number,
+    desired: number,
+    limitedBy: LimitedBy,
+    sentence: string,
+  ): ScaleDecision {
+    if (desired !== current) this.storeScaleEvent(base.at, current, desired);
+    const outcome = desired === current ? `keeping ${current}` : `scaling ${current} -> ${desired}`;
+    return {
+      ...base,
+      recommendation: base.recommendation ?? desired,
+      desiredReplicas: desired,
+      limitedBy,
+      reason: `${sentence}; ${outcome}`,
+    };
+  }
+
+  /** groupPods() for the CPU resource. Terminating pods count nowhere. */
+  private groupPods(now: number, pods: PodSample[]): PodGroups {
+    const groups: PodGroups = { ready: [], unready: [], missing: [] };
+    const initPeriodMs = this.settings.cpuInitializationPeriodSeconds * SECOND;
+    const readinessDelayMs = this.settings.initialReadinessDelaySeconds * SECOND;
+    for (const pod of pods) {
+      if (pod.terminating) continue;
+      if (pod.pending) {
+        groups.unready.push(pod);
+        continue;
+      }
+      // A pod without a metric is "missing" whatever its readiness, as in Kubernetes.
+      if (pod.cpuUtilizationPercent === undefined) {
+        groups.missing.push(pod);
+        continue;
+      }
+      const lastTransition = pod.ready
+        ? (pod.readySince ?? pod.startedAt)
+        : (pod.notReadySince ?? pod.startedAt);
+      let unready: boolean;
+      if (pod.startedAt + initPeriodMs > now) {
+        // Still possibly initializing: its CPU burst would mislead, so trust only a sample taken
+        // entirely after it became ready.
+        const metricAt = pod.metricAt ?? now;
+        const windowMs = pod.metricWindowMs ?? this.settings.metricWindowSeconds * SECOND;
+        unready = !pod.ready || metricAt < lastTransition + windowMs;
+      } else {
+        // Past initialization only a pod that never became ready is ignored.
+        unready = !pod.ready && pod.startedAt + readinessDelayMs > lastTransition;
+      }
+      (unready ? groups.unready : groups.ready).push(pod);
+    }
+    return groups;
+  }
+
+  /** GetResourceReplicas() once the pods are grouped. */
+  private calculateReplicas(currentReplicas: number, groups: PodGroups): ReplicaCalculation {
+    const target = this.spec.targetCpuUtilizationPercent;
+    if (groups.ready.length === 0) {
+      return { replicas: null, withinTolerance: false, utilization: null, usageRatio: null };
+    }
+    const usage = groups.ready.map((pod) => pod.cpuUtilizationPercent ?? 0);
+    const utilization = truncatedAverage(usage);
+    const usageRatio = utilization / target;
+    const result = (replicas: number, withinTolerance: boolean): ReplicaCalculation => ({
+      replicas,
+      withinTolerance,
+      utilization,
+      usageRatio,
+    });
+
+    const scaleUpWithUnready = groups.unready.length > 0 && usageRatio > 1;
+    if (!scaleUpWithUnready && groups.missing.length === 0) {
+      if (this.withinTolerance(usageRatio)) return result(currentReplicas, true);
+      return result(Math.ceil(usageRatio * groups.ready.length), false);
+    }
+
+    // Fill the gaps pessimistically for the direction of the change, then recompute.
+    const rebalanced = [...usage];
+    if (groups.missing.length > 0) {
+      if (usageRatio < 1) {
+        const fallback = Math.max(100, target);
+        for (let i = 0; i < groups.missing.length; i++) rebalanced.push(fallback);
+      } else if (usageRatio > 1) {
+        for (let i = 0; i < groups.missing.length; i++) rebalanced.push(0);
+      }
+    }
+    if (scaleUpWithUnready) {
+      for (let i = 0; i < groups.unready.length; i++) rebalanced.push(0);
+    }
+    const newUsageRatio = truncatedAverage(rebalanced) / target;
+    const flipped = (usageRatio < 1 && newUsageRatio > 1) || (usageRatio > 1 && newUsageRatio < 1);
+    if (this.withinTolerance(newUsageRatio) || flipped) return result(currentReplicas, true);
+
+    const newReplicas = Math.ceil(newUsageRatio * rebalanced.length);
+    if (
+      (newUsageRatio < 1 && newReplicas > currentReplicas) ||
+      (newUsageRatio > 1 && newReplicas < currentReplicas)
+    ) {
+      return result(currentReplicas, true);
+    }
+    return result(newReplicas, false);
+  }
+
+  private withinTolerance(usageRatio: number): boolean {
+    const tolerance = this.settings.tolerance;
+    return 1 - tolerance <= usageRatio && usageRatio <= 1 + tolerance;
+  }
+
+  /** stabilizeRecommendationWithBehaviors(): min over the up window, max over the down window. */
+  private stabilize(now: number, current: number, recommendation: number): number {
+    const upCutoff = now - this.spec.behavior.scaleUp.stabilizationWindowSeconds * SECOND;
+    const downCutoff = now - this.spec.behavior.scaleDown.stabilizationWindowSeconds * SECOND;
+    let upRecommendation = recommendation;
+    let downRecommendation = recommendation;
+    for (const rec of this.recommendations) {
+      if (rec.at > upCutoff) upRecommendation = Math.min(rec.value, upRecommendation);
+      if (rec.at > downCutoff) downRecommendation = Math.max(rec.value, downRecommendation);
+    }
+    let stabilized = current;
+    if (stabilized < upRecommendation) stabilized = upRecommendation;
+    if (stabilized > downRecommendation) stabilized = downRecommendation;
+
+    // Kubernetes recycles samples older than both windows; dropping them is the same thing.
+    const oldest = Math.min(upCutoff, downCutoff);
+    this.recommendations = this.recommendations.filter((rec) => rec.at >= oldest);
+    this.recommendations.push({ at: now, value: recommendation });
+    return stabilized;
+  }
+
+  private stabilizationText(up: boolean): string {
+    const rules = up ? this.spec.behavior.scaleUp : this.spec.behavior.scaleDown;
+    return up
+      ? `scale-up stabilization (lowest recommendation in the last ${rules.stabilizationWindowSeconds}s)`
+      : `scale-down stabilization (highest recommendation in the last ${rules.stabilizationWindowSeconds}s)`;
+  }
+
+  /** convertDesiredReplicasWithBehaviorRate(): rate policies, then min/max. */
+  private applyRateAndBounds(
+    now: number,
+    current: number,
+    desired: number,
+  ): { replicas: number; by: LimitedBy; text: string } {
+    const { minReplicas, maxReplicas } = this.spec;
+    if (desired > current) {
+      const limit = this.scaleLimit(now, current, 'up');
+      const scaleUpLimit = Math.max(limit.replicas, current);
+      if (maxReplicas > scaleUpLimit) {
+        if (desired > scaleUpLimit) return { replicas: scaleUpLimit, by: 'scaleUpPolicy', text: limit.text };
+      } else if (desired > maxReplicas) {
+        return { replicas: maxReplicas, by: 'max', text: `maxReplicas ${maxReplicas}` };
+      }
+    } else if (desired < current) {
+      const limit = this.scaleLimit(now, current, 'down');
+      const scaleDownLimit = Math.min(limit.replicas, current);
+      if (minReplicas < scaleDownLimit) {
+        if (desired < scaleDownLimit)
+          return { replicas: scaleDownLimit, by: 'scaleDownPolicy', text: limit.text };
+      } else if (desired < minReplicas) {
+        return { replicas: minReplicas, by: 'min', text: `minReplicas ${minReplicas}` };
+      }
+    }
+    return { replicas: desired, by: 'none', text: '' };
+  }
+
+  /**
+   * calculateScaleUpLimitWithScalingRules / calculateScaleDownLimitWithBehaviors: the furthest
+   * count the policies allow, counted from the replicas at the start of each policy's period.
+   */
+  private scaleLimit(
+    now: number,
+    current: number,
+    direction: 'up' | 'down',
+  ): { replicas: number; text: string } {
+    const rules = direction === 'up' ? this.spec.behavior.scaleUp : this.spec.behavior.scaleDown;
+    const name = direction === 'up' ? 'scale-up' : 'scale-down';
+    if (rules.selectPolicy === 'Disabled')
+      return { replicas: current, text: `${name} (disabled by selectPolicy)` };
+    // For scale-up "Max" means the biggest allowed count; for scale-down it means the smallest.
+    const pickHighest = (direction === 'up') === (rules.selectPolicy === 'Max');
+    let best: { replicas: number; policy: ScalingPolicy } | null = null;
+    for (const policy of rules.policies) {
+      const added = changeWithin(this.scaleUpEvents, now, policy.periodSeconds);
+      const removed = changeWithin(this.scaleDownEvents, now, policy.periodSeconds);
+      const periodStart = current - added + removed;
+      let proposed: number;
+      if (direction === 'up') {
+        proposed =
+          policy.type === 'Pods'
+            ? periodStart + policy.value
+            : // Rounded up so that a small percentage still allows one more replica.
+              Math.ceil(periodStart * (1 + policy.value / 100));
+      } else {
+        proposed =
+          policy.type === 'Pods'
+            ? periodStart - policy.value
+            : Math.trunc(periodStart * (1 - policy.value / 100));
+      }
+      if (best === null || (pickHighest ? proposed > best.replicas : proposed < best.replicas)) {
+        best = { replicas: proposed, policy };
+      }
+    }
+    if (best === null) return { replicas: current, text: `${name} policy (none configured)` };
+    const { policy } = best;
+    const amount = policy.type === 'Percent' ? `Percent ${policy.value}` : `Pods ${policy.value}`;
+    return { replicas: best.replicas, text: `${name} policy ${amount}/${policy.periodSeconds}s` };
+  }
+
+  private storeScaleEvent(at: number, previous: number, next: number): void {
+    const up = next > previous;
+    // Both lists feed both limits, so keep events as long as the longest period of either side.
+    const periods = [...this.spec.behavior.scaleUp.policies, ...this.spec.behavior.scaleDown.policies];
+    const longest = Math.max(0, ...periods.map((policy) => policy.periodSeconds));
+    const cutoff = at - longest * SECOND;
+    const keep = (events: TimedCount[]) => events.filter((event) => event.at >= cutoff);
+    if (up) {
+      this.scaleUpEvents = [...keep(this.scaleUpEvents), { at, value: next - previous }];
+    } else {
+      this.scaleDownEvents = [...keep(this.scaleDownEvents), { at, value: previous - next }];
+    }
+  }
+}
+
+/** Replicas changed strictly inside the last periodSeconds (getReplicasChangePerPeriod). */
+function changeWithin(events: TimedCount[], now: number, periodSeconds: number): number {
+  const cutoff = now - periodSeconds * SECOND;
+  let total = 0;
+  for (const event of events) if (event.at > cutoff) total += event.value;
+  return total;
+}
+
+/**
+ * Kubernetes computes utilization as an integer percentage (int32(usage*100/request)), which
+ * matters at the edges of the tolerance band; the epsilon absorbs float noise such as 69.99999.
+ */
+function truncatedAverage(values: number[]): number {
+  const sum = values.reduce((total, value) => total + value, 0);
+  return Math.floor(sum / values.length + 1e-9);
+}
+
+function describeObservation(calc: ReplicaCalculation, groups: PodGroups, target: number): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const extras: string[] = [];
+  if (groups.missing.length > 0) extras.push(`${groups.missing.length} without metrics`);
+  if (groups.unready.length > 0) extras.push(`${groups.unready.length} not ready`);
+  const extra = extras.length > 0 ? ` (${extras.join(', ')})` : '';
+  if (calc.utilization === null) {
+    return `no CPU metrics from any ready replica${extra}`;
+  }
+  return `CPU ${calc.utilization}% of ${target}% target on ${plural(groups.ready.length, 'ready replica')}${extra}`;
+}
