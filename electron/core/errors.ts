@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+
+/** The shape every error takes when it crosses a boundary (IPC, HTTP, CLI --json). */
+export interface ErrorData {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export class ScaledeckError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+
+  constructor(code: string, message: string, field?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ScaledeckError';
+    this.code = code;
+    this.field = field;
+  }
+
+  toData(): ErrorData {
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+/** Bad input: names the field and what would be accepted. Nothing was changed. */
+export class ValidationError extends ScaledeckError {
+  constructor(field: string, message: string) {
+    super('VALIDATION', `${field}: ${message}`, field);
+    this.name = 'ValidationError';
+  }
+
+  static fromZod(error: z.ZodError, prefix?: string): ValidationError {
+    const issue = error.issues[0];
+    const segments = (issue?.path ?? []).map(String);
+    // An unknown key is reported on its parent object; name the key itself.
+    if (issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined) segments.push(issue.keys[0]);
+    const path = [prefix, ...segments].filter(Boolean).join('.');
+    const field = path === '' ? (prefix ?? 'input') : path;
+    return new ValidationError(field, issue?.message ?? 'invalid value');
+  }
+}
+
+/** No container engine answers; the message says how to start one. */
+export class EngineUnavailableError extends ScaledeckError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ENGINE_UNAVAILABLE', message, undefined, options);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+export function toErrorData(error: unknown): ErrorData {
+  if (error instanceof ScaledeckError) return error.toData();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message };
+}
+
+/** Parses with a zod schema, turning the first issue into a ValidationError naming its field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, prefix?: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw ValidationError.fromZod(result.error, prefix);
+  return result.data;
+}

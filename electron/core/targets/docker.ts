@@ -1,0 +1,549 @@
+/**
+ * The Docker target: one stack (network, data volume, PostgreSQL, Redis, N API replicas, NGINX,
+ * Prometheus) on the local engine, driven through dockerode. Desired state lives on the engine,
+ * so any process can re-attach to a running stack.
+ */
+import type Dockerode from 'dockerode';
+import type { ContainerInfo } from 'dockerode';
+import type { PodSample } from '../autoscaler.ts';
+import type {
+  AutoscalerInput,
+  ComponentRole,
+  ComponentState,
+  CoreEvent,
+  CoreEventListener,
+  DeployInput,
+  EnabledAutoscaler,
+  ProgressListener,
+  ReplicaState,
+  ReplicaStatus,
+  StackStatus,
+  TeardownInput,
+} from '../contract.ts';
+import { ScaledeckError, toErrorData } from '../errors.ts';
+import { resolveImages, type Settings } from '../settings.ts';
+import { assertEngine } from './docker/connect.ts';
+import { containerName, ensureContainer, healthOf, inspectOrNull, removeContainer, waitFor } from './docker/containers.ts';
+import { CpuSampler } from './docker/cpu-sampler.ts';
+import { buildApiImage, ensureImage } from './docker/images.ts';
+import { LABEL, stackFilter, stackLabels, type Role } from './docker/labels.ts';
+import { stackNames, validateStackName, type StackNames } from './docker/names.ts';
+import { nginxConfig } from './docker/nginx-config.ts';
+import { prometheusConfig } from './docker/prometheus-config.ts';
+import {
+  LB_PORT,
+  PROMETHEUS_PORT,
+  generateSecrets,
+  loadBalancerSpec,
+  postgresSpec,
+  prometheusSpec,
+  redisSpec,
+  replicaSpec,
+  secretsFromEnv,
+  stateSpec,
+  type DesiredState,
+  type StackContext,
+  type StackSecrets,
+} from './docker/stack-spec.ts';
+import type { ReplicaMetricsSource, Target } from './target.ts';
+
+const ALIVE = new Set(['created', 'running', 'restarting', 'paused']);
+const COMPONENT_ROLES: ComponentRole[] = ['postgres', 'redis', 'lb', 'prometheus'];
+
+export interface DockerTargetOptions {
+  stack?: string;
+  /** Where published ports are reached from this process (the engine binds them on 127.0.0.1). */
+  publishedHost?: string;
+}
+
+export class DockerTarget implements Target, ReplicaMetricsSource {
+  readonly kind = 'docker' as const;
+  readonly stack: string;
+  private readonly docker: Dockerode;
+  private readonly settings: Settings;
+  private readonly names: StackNames;
+  private readonly publishedHost: string;
+  private readonly listeners = new Set<CoreEventListener>();
+  /** Replicas this process is draining: excluded from routing decisions and from the count. */
+  private readonly draining = new Set<string>();
+  private readonly sampler: CpuSampler;
+  private readonly readySince = new Map<string, number>();
+  private readonly lastReplicaState = new Map<string, ReplicaState>();
+  private apiImage: string | null = null;
+  private secrets: StackSecrets | null = null;
+  private mutex: Promise<unknown> = Promise.resolve();
+
+  constructor(docker: Dockerode, settings: Settings, options: DockerTargetOptions = {}) {
+    this.docker = docker;
+    this.settings = settings;
+    this.stack = validateStackName(options.stack ?? 'default');
+    this.names = stackNames(this.stack);
+    this.publishedHost = options.publishedHost ?? '127.0.0.1';
+    this.sampler = new CpuSampler(docker);
+  }
+
+  observe(listener: CoreEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: CoreEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Mutations run one at a time within this process, so scale and reconcile never interleave. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.mutex.then(work, work);
+    this.mutex = run.catch(() => undefined);
+    return run;
+  }
+
+  private list(role?: Role): Promise<ContainerInfo[]> {
+    return this.docker.listContainers({ all: true, filters: stackFilter(this.stack, role) });
+  }
+
+  // ---- desired state on the engine -------------------------------------------------------
+
+  private async readState(): Promise<DesiredState | null> {
+    const states = await this.list('state');
+    let best: DesiredState | null = null;
+    for (const info of states) {
+      const seq = Number(info.Labels[LABEL.stateSeq]);
+      if (best !== null && seq <= best.seq) continue;
+      best = {
+        seq,
+        desiredReplicas: Number(info.Labels[LABEL.desiredReplicas] ?? 0),
+        autoscaler: info.Labels[LABEL.autoscaler] ?? null,
+      };
+    }
+    return best;
+  }
+
+  private async writeState(change: Partial<Omit<DesiredState, 'seq'>>): Promise<DesiredState> {
+    const current = await this.readState();
+    const next: DesiredState = {
+      desiredReplicas: change.desiredReplicas ?? current?.desiredReplicas ?? 0,
+      autoscaler: change.autoscaler !== undefined ? change.autoscaler : (current?.autoscaler ?? null),
+      seq: (current?.seq ?? 0) + 1,
+    };
+    await this.docker.createContainer(stateSpec({ stack: this.stack, names: this.names }, resolveImages(this.settings).redis, next));
+    // Older records go only after the new one exists: a crash in between leaves the newest winning.
+    const stale = (await this.list('state')).filter((info) => Number(info.Labels[LABEL.stateSeq]) < next.seq);
+    await Promise.all(stale.map((info) => removeContainer(this.docker, info.Id)));
+    return next;
+  }
+
+  private async requireState(): Promise<DesiredState> {
+    const state = await this.readState();
+    if (state === null) {
+      throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} is not deployed on this engine; run deploy first`);
+    }
+    return state;
+  }
+
+  private async context(): Promise<StackContext> {
+    if (this.secrets === null) {
+      const postgres = await inspectOrNull(this.docker, this.names.postgres);
+      const secrets = postgres === null ? null : secretsFromEnv(postgres.Config.Env ?? []);
+      if (secrets === null) throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no database; run deploy first`);
+      this.secrets = secrets;
+    }
+    if (this.apiImage === null) {
+      const replica = (await this.list('api'))[0];
+      this.apiImage = replica?.Image ?? resolveImages(this.settings).api ?? null;
+      if (this.apiImage === null) throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no API image; run deploy first`);
+    }
+    const images = { ...resolveImages(this.settings), api: this.apiImage };
+    return { stack: this.stack, names: this.names, images, settings: this.settings, secrets: this.secrets };
+  }
+
+  // ---- deploy ----------------------------------------------------------------------------
+
+  async deploy(input: DeployInput, onProgress: ProgressListener = () => {}): Promise<StackStatus> {
+    const progress = (step: string, percent: number, log?: string) => {
+      const event = log === undefined ? { step, percent } : { step, percent, log };
+      onProgress(event);
+      this.emit({ type: 'progress', at: Date.now(), ...event });
+    };
+    await assertEngine(this.docker);
+    progress('images', 2);
+    const images = resolveImages(this.settings);
+    const roles = ['postgres', 'redis', 'nginx', 'prometheus'] as const;
+    for (const [i, key] of roles.entries()) {
+      await ensureImage(this.docker, images[key], `images.${key}`, (line) => progress('images', 2 + i * 3, line));
+    }
+    if (images.api !== undefined) {
+      await ensureImage(this.docker, images.api, 'images.api', (line) => progress('build', 20, line));
+      this.apiImage = images.api;
+    } else {
+      progress('build', 15, `building the User API image from service/ on ${images.nodeBase}`);
+      await ensureImage(this.docker, images.nodeBase, 'images.nodeBase', (line) => progress('build', 15, line));
+      let lines = 0;
+      this.apiImage = await buildApiImage(this.docker, {
+        nodeBase: images.nodeBase,
+        onLog: (line) => progress('build', Math.min(40, 15 + ++lines / 4), line),
+      });
+    }
+
+    return this.exclusive(async () => {
+      progress('network', 42);
+      await this.ensureNetworkAndVolume();
+      const postgres = await inspectOrNull(this.docker, this.names.postgres);
+      const reused = postgres === null ? null : secretsFromEnv(postgres.Config.Env ?? []);
+      this.secrets = reused ?? generateSecrets();
+      const ctx = await this.context();
+
+      progress('database', 45, 'starting PostgreSQL and Redis');
+      await Promise.all([
+        ensureContainer(this.docker, this.stack, { ...postgresSpec(ctx), name: this.names.postgres }),
+        ensureContainer(this.docker, this.stack, { ...redisSpec(ctx), name: this.names.redis }),
+      ]);
+      await Promise.all([this.waitHealthy(this.names.postgres, 120_000), this.waitHealthy(this.names.redis, 60_000)]);
+      if (reused === null) await this.syncDatabasePassword();
+
+      progress('replicas', 55, `starting ${input.replicas} API replica(s)`);
+      const previous = await this.readState();
+      await this.writeState({ desiredReplicas: input.replicas });
+      this.emit({ type: 'scale', at: Date.now(), source: 'deploy', from: previous?.desiredReplicas ?? 0, to: input.replicas });
+      const edge = Promise.all([
+        ensureContainer(this.docker, this.stack, { ...loadBalancerSpec(ctx), name: this.names.lb }, {
+          dir: '/etc/nginx/conf.d',
+          content: { 'default.conf': nginxConfig() },
+        }),
+        ensureContainer(this.docker, this.stack, { ...prometheusSpec(ctx), name: this.names.prometheus }, {
+          dir: '/etc/prometheus',
+          content: { 'prometheus.yml': prometheusConfig() },
+        }),
+      ]);
+      const { drained } = await this.converge(ctx, input.replicas);
+      await edge;
+      await drained;
+
+      progress('health', 75, 'waiting for every replica to be ready');
+      await this.waitReadyUnlocked(120_000);
+      const status = await this.status();
+      progress('health', 90, 'waiting for the load balancer and Prometheus');
+      await waitFor('the load balancer answering', 60_000, async () => {
+        const response = await fetch(`${status.endpoints.loadBalancer}/lb-healthz`);
+        return response.ok;
+      });
+      await waitFor('Prometheus answering', 60_000, async () => {
+        const response = await fetch(`${status.endpoints.prometheus}/-/ready`);
+        return response.ok;
+      });
+      progress('done', 100, `stack ${this.stack} is running`);
+      return this.status();
+    });
+  }
+
+  private async ensureNetworkAndVolume(): Promise<void> {
+    const networks = await this.docker.listNetworks({ filters: { name: [this.names.network] } });
+    if (!networks.some((network) => network.Name === this.names.network)) {
+      await this.docker.createNetwork({
+        Name: this.names.network,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: stackLabels(this.stack, 'network'),
+      });
+    }
+    try {
+      await this.docker.getVolume(this.names.dataVolume).inspect();
+    } catch {
+      await this.docker.createVolume({ Name: this.names.dataVolume, Labels: stackLabels(this.stack, 'data') });
+    }
+  }
+
+  /**
+   * Secrets are generated on every fresh deploy, but a kept data volume still holds the
+   * previous password: set it through the container's local socket, which the image trusts.
+   * The password travels in the container's env, never on this process' command line or logs.
+   */
+  private async syncDatabasePassword(): Promise<void> {
+    const exec = await this.docker.getContainer(this.names.postgres).exec({
+      Cmd: [
+        'sh',
+        '-c',
+        'psql -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "ALTER USER \\"$POSTGRES_USER\\" WITH PASSWORD \'$POSTGRES_PASSWORD\'"',
+      ],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({});
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('error', reject);
+      stream.resume();
+    });
+    const result = await exec.inspect();
+    if (result.ExitCode !== 0) {
+      throw new ScaledeckError('DATABASE', `setting the database password failed (psql exit ${result.ExitCode})`);
+    }
+  }
+
+  private async waitHealthy(name: string, timeoutMs: number): Promise<void> {
+    await waitFor(`${name} healthy`, timeoutMs, async () => {
+      const info = await this.docker.getContainer(name).inspect();
+      if (info.State.Status === 'exited' || info.State.Status === 'dead') {
+        throw new ScaledeckError('START_FAILED', `${name} exited with code ${info.State.ExitCode}; see \`docker logs ${name}\``);
+      }
+      return info.State.Health?.Status === 'healthy';
+    });
+  }
+
+  // ---- replicas --------------------------------------------------------------------------
+
+  async scale(replicas: number, source: 'manual' | 'autoscaler' = 'manual'): Promise<void> {
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > this.settings.maxReplicas) {
+      throw new ScaledeckError('VALIDATION', `replicas: must be a whole number from 0 to ${this.settings.maxReplicas}`, 'replicas');
+    }
+    const drains = await this.exclusive(async () => {
+      const state = await this.requireState();
+      if (source === 'manual' && state.autoscaler !== null) {
+        throw new ScaledeckError(
+          'AUTOSCALER_ACTIVE',
+          'the autoscaler owns the replica count of this stack; turn it off first (autoscale off)',
+          'replicas',
+        );
+      }
+      const ctx = await this.context();
+      if (state.desiredReplicas !== replicas) {
+        await this.writeState({ desiredReplicas: replicas });
+        this.emit({ type: 'scale', at: Date.now(), source, from: state.desiredReplicas, to: replicas });
+      }
+      return this.converge(ctx, replicas);
+    });
+    await drains.drained;
+  }
+
+  /**
+   * Brings the replica set to `desired`: removes dead ones, creates missing ones in parallel,
+   * picks surplus ones (not ready first, then newest) to drain. Returns the drains so callers
+   * can release the lock while replicas finish their in-flight requests.
+   */
+  private async converge(ctx: StackContext, desired: number): Promise<{ drained: Promise<void> }> {
+    const all = await this.list('api');
+    const dead = all.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id));
+    await Promise.all(
+      dead.map(async (info) => {
+        this.emit({ type: 'replica', at: Date.now(), kind: 'failed', name: containerName(info), detail: info.Status });
+        await removeContainer(this.docker, info.Id);
+      }),
+    );
+    const active = all.filter((info) => ALIVE.has(info.State) && !this.draining.has(info.Id));
+    if (active.length < desired) {
+      await Promise.all(Array.from({ length: desired - active.length }, () => this.createReplica(ctx)));
+      return { drained: Promise.resolve() };
+    }
+    const surplus = [...active]
+      .sort((a, b) => Number(healthOf(a) === 'healthy') - Number(healthOf(b) === 'healthy') || b.Created - a.Created)
+      .slice(0, active.length - desired);
+    for (const info of surplus) this.draining.add(info.Id);
+    // Wrapped in an object: awaiting a bare promise of a promise would wait for the drains too.
+    return { drained: Promise.all(surplus.map((info) => this.drain(info))).then(() => undefined) };
+  }
+
+  private async createReplica(ctx: StackContext): Promise<void> {
+    const name = this.names.replica();
+    const container = await this.docker.createContainer(replicaSpec(ctx, name));
+    await container.start();
+    this.emit({ type: 'replica', at: Date.now(), kind: 'created', name });
+  }
+
+  /**
+   * SIGTERM first: the API stops accepting connections and finishes in-flight requests, and
+   * NGINX retries a refused connection on the next replica. Removing the container (which
+   * takes it out of the `api` DNS alias) only after it exited keeps in-flight requests intact;
+   * disconnecting the network first would cut them.
+   */
+  private async drain(info: ContainerInfo): Promise<void> {
+    const container = this.docker.getContainer(info.Id);
+    try {
+      await container.stop({ t: this.settings.drainSeconds }).catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 304 && error.statusCode !== 404) throw error;
+      });
+      await removeContainer(this.docker, info.Id);
+      this.emit({ type: 'replica', at: Date.now(), kind: 'stopped', name: containerName(info) });
+    } finally {
+      this.draining.delete(info.Id);
+    }
+  }
+
+  async reconcile(): Promise<{ replaced: string[]; created: number }> {
+    return this.exclusive(async () => {
+      const state = await this.readState();
+      if (state === null) return { replaced: [], created: 0 };
+      const before = await this.list('api');
+      const ctx = await this.context();
+      // Parts of the stack that stopped (not removed) are started again.
+      const parts = (await this.list()).filter(
+        (info) => ['postgres', 'redis', 'lb', 'prometheus'].includes(info.Labels[LABEL.role] ?? '') && info.State === 'exited',
+      );
+      await Promise.all(parts.map((info) => this.docker.getContainer(info.Id).start().catch(() => undefined)));
+      const replaced = before.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id)).map(containerName);
+      const activeBefore = before.filter((info) => ALIVE.has(info.State) && !this.draining.has(info.Id)).length;
+      const { drained } = await this.converge(ctx, state.desiredReplicas);
+      drained.catch((error: unknown) => this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }));
+      const created = Math.max(0, state.desiredReplicas - activeBefore);
+      if (created > 0) this.emit({ type: 'scale', at: Date.now(), source: 'reconcile', from: activeBefore, to: state.desiredReplicas });
+      return { replaced, created };
+    });
+  }
+
+  /** Waits until every desired replica is ready (healthy) and no other replica is starting. */
+  async waitReady(timeoutMs = 120_000): Promise<StackStatus> {
+    return this.waitReadyUnlocked(timeoutMs);
+  }
+
+  private async waitReadyUnlocked(timeoutMs: number): Promise<StackStatus> {
+    return waitFor('every replica ready', timeoutMs, async () => {
+      const status = await this.status();
+      const failed = status.replicas.find((replica) => replica.state === 'stopped');
+      if (failed) throw new ScaledeckError('START_FAILED', `replica ${failed.name} stopped; see \`docker logs ${failed.name}\``);
+      const live = status.replicas.filter((replica) => replica.state !== 'draining');
+      return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas ? status : null;
+    });
+  }
+
+  // ---- status and metrics ----------------------------------------------------------------
+
+  private replicaState(info: ContainerInfo): ReplicaState {
+    if (this.draining.has(info.Id)) return 'draining';
+    if (!ALIVE.has(info.State) || info.State === 'paused') return 'stopped';
+    const health = healthOf(info);
+    if (health === 'healthy') return 'ready';
+    if (health === 'unhealthy') return 'unhealthy';
+    return 'starting';
+  }
+
+  async status(): Promise<StackStatus> {
+    const [containers, state] = await Promise.all([this.list(), this.readState()]);
+    const byRole = (role: Role) => containers.filter((info) => info.Labels[LABEL.role] === role);
+    const now = Date.now();
+    const replicas: ReplicaStatus[] = byRole('api')
+      .sort((a, b) => a.Created - b.Created)
+      .map((info) => {
+        const replicaState = this.replicaState(info);
+        const name = containerName(info);
+        this.trackTransition(info.Id, name, replicaState, now);
+        return { name, id: info.Id, state: replicaState, startedAt: info.Created * 1000 };
+      });
+    const components = Object.fromEntries(
+      COMPONENT_ROLES.map((role) => [role, componentState(byRole(role)[0])]),
+    ) as Record<ComponentRole, ComponentState>;
+    const published = (role: Role, port: number) => {
+      const binding = byRole(role)[0]?.Ports.find((entry) => entry.PrivatePort === port && entry.PublicPort);
+      return binding ? `http://${this.publishedHost}:${binding.PublicPort}` : null;
+    };
+    const readyReplicas = replicas.filter((replica) => replica.state === 'ready').length;
+    const desiredReplicas = state?.desiredReplicas ?? 0;
+    const everyPartHealthy = components.postgres === 'healthy' && components.redis === 'healthy' && components.lb === 'healthy' && components.prometheus === 'healthy';
+    let dataVolume: string | null = null;
+    try {
+      await this.docker.getVolume(this.names.dataVolume).inspect();
+      dataVolume = this.names.dataVolume;
+    } catch {
+      dataVolume = null;
+    }
+    return {
+      target: 'docker',
+      stack: this.stack,
+      phase: state === null ? 'absent' : everyPartHealthy && readyReplicas === desiredReplicas ? 'running' : 'degraded',
+      desiredReplicas,
+      readyReplicas,
+      replicas,
+      components,
+      endpoints: { loadBalancer: published('lb', LB_PORT), prometheus: published('prometheus', PROMETHEUS_PORT) },
+      autoscaler: state?.autoscaler ? (JSON.parse(state.autoscaler) as EnabledAutoscaler) : null,
+      dataVolume,
+    };
+  }
+
+  private trackTransition(id: string, name: string, state: ReplicaState, now: number): void {
+    const previous = this.lastReplicaState.get(id);
+    if (previous === state) return;
+    this.lastReplicaState.set(id, state);
+    if (state === 'ready') {
+      this.readySince.set(id, now);
+      if (previous !== undefined) this.emit({ type: 'replica', at: now, kind: 'ready', name });
+    }
+  }
+
+  /** The autoscaler's view of the replicas: readiness, start times, CPU of each one's limit. */
+  async samplePods(): Promise<PodSample[]> {
+    const replicas = (await this.list('api')).filter((info) => info.State === 'running' && !this.draining.has(info.Id));
+    this.sampler.retain(replicas.map((info) => info.Id));
+    const now = Date.now();
+    return Promise.all(
+      replicas.map(async (info) => {
+        const details = await this.docker.getContainer(info.Id).inspect();
+        const startedAt = Date.parse(details.State.StartedAt);
+        const ready = details.State.Health?.Status === 'healthy';
+        const name = containerName(info);
+        this.trackTransition(info.Id, name, ready ? 'ready' : 'starting', now);
+        const cpuLimit = (details.HostConfig.NanoCpus ?? 0) / 1e9 || this.settings.replicaCpus;
+        const sample: PodSample = {
+          name,
+          ready,
+          startedAt,
+          cpuUtilizationPercent: await this.sampler.sample(info.Id, cpuLimit),
+        };
+        if (ready) sample.readySince = this.readySince.get(info.Id) ?? startedAt;
+        return sample;
+      }),
+    );
+  }
+
+  // ---- autoscaler config -----------------------------------------------------------------
+
+  async setAutoscaler(input: AutoscalerInput): Promise<EnabledAutoscaler | null> {
+    return this.exclusive(async () => {
+      const state = await this.requireState();
+      if (!input.enabled) {
+        if (state.autoscaler !== null) await this.writeState({ autoscaler: null });
+        return null;
+      }
+      await this.writeState({ autoscaler: JSON.stringify(input) });
+      return input;
+    });
+  }
+
+  // ---- teardown --------------------------------------------------------------------------
+
+  async teardown(input: TeardownInput, onProgress: ProgressListener = () => {}): Promise<void> {
+    await assertEngine(this.docker);
+    await this.exclusive(async () => {
+      onProgress({ step: 'containers', percent: 10 });
+      // The desired-state record goes first, so a controller elsewhere stops reconciling.
+      for (const info of await this.list('state')) await removeContainer(this.docker, info.Id);
+      const containers = await this.list();
+      await Promise.all(containers.map((info) => removeContainer(this.docker, info.Id)));
+      onProgress({ step: 'network', percent: 70 });
+      const networks = await this.docker.listNetworks({ filters: stackFilter(this.stack) });
+      await Promise.all(networks.map((network) => this.docker.getNetwork(network.Id).remove().catch(() => undefined)));
+      if (input.deleteVolumes) {
+        onProgress({ step: 'volumes', percent: 85 });
+        const { Volumes } = await this.docker.listVolumes({ filters: stackFilter(this.stack) });
+        await Promise.all((Volumes ?? []).map((volume) => this.docker.getVolume(volume.Name).remove()));
+      }
+      this.secrets = null;
+      this.apiImage = null;
+      this.lastReplicaState.clear();
+      this.readySince.clear();
+      onProgress({ step: 'done', percent: 100 });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.listeners.clear();
+    await this.mutex;
+  }
+}
+
+function componentState(info: ContainerInfo | undefined): ComponentState {
+  if (info === undefined) return 'missing';
+  if (info.State !== 'running') return info.State === 'restarting' || info.State === 'created' ? 'starting' : 'stopped';
+  const health = healthOf(info);
+  if (health === 'starting') return 'starting';
+  if (health === 'unhealthy') return 'unhealthy';
+  return 'healthy';
+}

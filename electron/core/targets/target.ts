@@ -1,0 +1,35 @@
+import type {
+  AutoscalerInput,
+  CoreEventListener,
+  DeployInput,
+  EnabledAutoscaler,
+  ProgressListener,
+  StackStatus,
+  TeardownInput,
+} from '../contract.ts';
+import type { PodSample } from '../autoscaler.ts';
+
+/** What the autoscaler loop needs from a target that has no native HPA. */
+export interface ReplicaMetricsSource {
+  samplePods(): Promise<PodSample[]>;
+}
+
+/**
+ * One deployment target (the local Docker engine, a Kubernetes context). Inputs arrive
+ * validated against the contract schemas; the target re-checks what depends on its state.
+ */
+export interface Target {
+  readonly kind: 'docker' | 'kubernetes';
+  readonly stack: string;
+  status(): Promise<StackStatus>;
+  deploy(input: DeployInput, onProgress?: ProgressListener): Promise<StackStatus>;
+  scale(replicas: number, source?: 'manual' | 'autoscaler'): Promise<void>;
+  /** Stores the autoscaler configuration on the target (it survives a controller restart). */
+  setAutoscaler(input: AutoscalerInput): Promise<EnabledAutoscaler | null>;
+  /** Brings the running stack back to its desired state; returns what it changed. */
+  reconcile(): Promise<{ replaced: string[]; created: number }>;
+  /** Pushes replica/scale events; returns cancel(). */
+  observe(listener: CoreEventListener): () => void;
+  teardown(input: TeardownInput, onProgress?: ProgressListener): Promise<void>;
+  dispose(): Promise<void>;
+}
