@@ -1,0 +1,225 @@
+/**
+ * The scaledeck CLI: the core's commands from a terminal. Exit codes: 0 ok, 1 runtime
+ * failure, 2 bad input or usage, 3 no container engine.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
+import { Controller } from './core/controller.ts';
+import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
+import { loadSettings } from './core/settings.ts';
+import { DockerTarget } from './core/targets/docker.ts';
+import { assertEngine, createDockerClient } from './core/targets/docker/connect.ts';
+
+const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
+
+interface GlobalOptions {
+  stack: string;
+  settings?: string;
+}
+
+function integer(field: string) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${field} must be a whole number, got "${value}"`);
+    return Number(value);
+  };
+}
+
+async function openController(options: GlobalOptions): Promise<Controller> {
+  const settings = await loadSettings(options.settings);
+  const docker = createDockerClient();
+  const target = new DockerTarget(docker, settings, { stack: options.stack });
+  await assertEngine(docker);
+  return new Controller(target, { maxReplicas: settings.maxReplicas });
+}
+
+/** A one-line progress display on a terminal; plain lines otherwise (CI logs). */
+function progressPrinter(): ProgressListener {
+  const tty = process.stderr.isTTY;
+  let lastStep = '';
+  return ({ step, percent, log }) => {
+    const line = `[${String(Math.round(percent)).padStart(3)}%] ${step}${log ? `: ${log}` : ''}`;
+    if (tty) {
+      const width = process.stderr.columns ?? 100;
+      process.stderr.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
+      if (percent >= 100) process.stderr.write('\n');
+    } else if (step !== lastStep || log === undefined || percent >= 100) {
+      process.stderr.write(`${line}\n`);
+    }
+    lastStep = step;
+  };
+}
+
+function printStatus(status: StackStatus): void {
+  const lines = [
+    `stack ${status.stack} on ${status.target}: ${status.phase}`,
+    `replicas: ${status.readyReplicas} ready / ${status.desiredReplicas} desired`,
+  ];
+  if (status.autoscaler) {
+    const a = status.autoscaler;
+    lines.push(`autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`);
+  } else {
+    lines.push('autoscaler: off');
+  }
+  lines.push(`load balancer: ${status.endpoints.loadBalancer ?? '-'}`, `prometheus: ${status.endpoints.prometheus ?? '-'}`);
+  lines.push(`parts: ${Object.entries(status.components).map(([role, state]) => `${role}=${state}`).join(' ')}`);
+  for (const replica of status.replicas) lines.push(`  ${replica.name}  ${replica.state}`);
+  console.log(lines.join('\n'));
+}
+
+function describeEvent(event: CoreEvent): string {
+  const time = new Date(event.at).toISOString().slice(11, 19);
+  switch (event.type) {
+    case 'progress':
+      return `${time} ${event.step} ${event.percent}%${event.log ? ` ${event.log}` : ''}`;
+    case 'replica':
+      return `${time} replica ${event.name} ${event.kind}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'scale':
+      return `${time} scale ${event.from} -> ${event.to} (${event.source})`;
+    case 'autoscaler':
+      return `${time} autoscaler: ${event.decision.reason}`;
+    case 'error':
+      return `${time} error ${event.error.code}: ${event.error.message}`;
+  }
+}
+
+async function withController<T>(command: Command, work: (controller: Controller) => Promise<T>): Promise<T> {
+  const controller = await openController(command.optsWithGlobals<GlobalOptions>());
+  try {
+    return await work(controller);
+  } finally {
+    await controller.dispose();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('scaledeck')
+    .description('Deploy, scale and autoscale the bundled User API stack on the local Docker engine.')
+    .addOption(new Option('--stack <name>', 'which stack').default('default'))
+    .addOption(new Option('--settings <file>', 'settings JSON (image overrides, maxReplicas, ...)').env('SCALEDECK_SETTINGS'))
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('deploy')
+    .description('build the API image and start the whole stack; waits until every part is healthy')
+    .option('--replicas <n>', 'API replicas', integer('replicas'), 2)
+    .option('--watch', 'stay attached afterwards: reconcile and autoscale until Ctrl-C')
+    .action(async (options: { replicas: number; watch?: boolean }, command: Command) => {
+      await withController(command, async (controller) => {
+        const status = await controller.deploy({ replicas: options.replicas }, progressPrinter());
+        printStatus(status);
+        if (options.watch) await watch(controller);
+      });
+    });
+
+  program
+    .command('scale')
+    .description('set the number of API replicas (0..settings.maxReplicas); waits until they are ready')
+    .argument('<replicas>', 'replica count', integer('replicas'))
+    .action(async (replicas: number, _options: unknown, command: Command) => {
+      await withController(command, async (controller) => {
+        await controller.scale({ replicas });
+        if (controller.target instanceof DockerTarget) printStatus(await controller.target.waitReady());
+      });
+    });
+
+  program
+    .command('autoscale')
+    .description('turn the autoscaler on (--min, --max, --cpu) or off (`autoscale off`)')
+    .argument('[off]', '"off" turns the autoscaler off')
+    .option('--min <n>', 'minimum replicas', integer('minReplicas'))
+    .option('--max <n>', 'maximum replicas', integer('maxReplicas'))
+    .option('--cpu <percent>', 'target CPU utilization, % of each replica’s CPU limit', integer('targetCpuUtilizationPercent'))
+    .addOption(new Option('--profile <profile>', 'kubernetes defaults, or demo (faster)').choices(['kubernetes', 'demo']).default('kubernetes'))
+    .action(async (off: string | undefined, options: { min?: number; max?: number; cpu?: number; profile: string }, command: Command) => {
+      if (off !== undefined && off !== 'off') throw new ValidationError('autoscale', `expected "off" or options, got "${off}"`);
+      await withController(command, async (controller) => {
+        if (off === 'off') {
+          await controller.setAutoscaler({ enabled: false });
+          console.log('autoscaler: off');
+          return;
+        }
+        for (const [field, value] of [['--min', options.min], ['--max', options.max], ['--cpu', options.cpu]] as const) {
+          if (value === undefined) throw new ValidationError(field, 'is required to turn the autoscaler on');
+        }
+        const config = await controller.setAutoscaler({
+          enabled: true,
+          minReplicas: options.min,
+          maxReplicas: options.max,
+          targetCpuUtilizationPercent: options.cpu,
+          profile: options.profile,
+        });
+        console.log(`autoscaler: on (${JSON.stringify(config)})`);
+        console.log('it acts while a controller is attached: `scaledeck watch` (or the app)');
+      });
+    });
+
+  program
+    .command('watch')
+    .description('attach to the stack: reconcile dead replicas and run the autoscaler, printing events, until Ctrl-C')
+    .action(async (_options: unknown, command: Command) => {
+      await withController(command, (controller) => watch(controller));
+    });
+
+  program
+    .command('status')
+    .description('the stack: parts, replicas, URLs of the load balancer and Prometheus')
+    .option('--json', 'machine-readable')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withController(command, async (controller) => {
+        const status = await controller.status();
+        if (options.json) console.log(JSON.stringify(status, null, 2));
+        else printStatus(status);
+      });
+    });
+
+  program
+    .command('down')
+    .description('remove every container and the network of the stack; the data volume stays unless --volumes')
+    .option('--volumes', 'also delete the PostgreSQL data volume')
+    .action(async (options: { volumes?: boolean }, command: Command) => {
+      await withController(command, async (controller) => {
+        await controller.teardown({ deleteVolumes: options.volumes === true }, progressPrinter());
+        console.log(`stack ${command.optsWithGlobals<GlobalOptions>().stack} removed${options.volumes ? ' with its data volume' : ' (data volume kept)'}`);
+      });
+    });
+
+  return program;
+}
+
+function watch(controller: Controller): Promise<void> {
+  controller.observe((event) => {
+    if (event.type !== 'progress') console.log(describeEvent(event));
+  });
+  controller.start();
+  console.error('attached; Ctrl-C to detach (the stack keeps running)');
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; anything else commander rejects is usage (already printed).
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    const data = toErrorData(error);
+    console.error(`scaledeck: ${data.message}`);
+    if (error instanceof EngineUnavailableError) return EXIT.noEngine;
+    if (error instanceof ValidationError) return EXIT.usage;
+    if (error instanceof ScaledeckError && error.code === 'SETTINGS_UNREADABLE') return EXIT.usage;
+    return EXIT.failure;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+  // Dockerode keeps sockets alive; the CLI is done once the command is.
+  process.exit();
+}
