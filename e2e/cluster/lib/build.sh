@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Builds the cluster's binaries from Go modules (through the Go module proxy) into BIN_DIR, once per
+# set of versions. Each binary is skipped when already cached, so an interrupted build resumes.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+require_go
+ensure_debs gcc libc6-dev
+mkdir -p "$BIN_DIR" "$K8S_CACHE_ROOT"
+exec 9>"$K8S_CACHE_ROOT/.build.lock"
+flock 9 # two concurrent cluster:up calls build once
+binaries_complete && exit 0
+
+WORK="$K8S_CACHE_ROOT/$VERSION_KEY/work"
+LOG_DIR="$K8S_CACHE_ROOT/$VERSION_KEY/logs"
+mkdir -p "$WORK" "$LOG_DIR"
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -buildvcs=false" GOTOOLCHAIN=local
+BUILD_FLAGS=(-p 2 -trimpath)
+
+missing() {
+  local b
+  for b in "$@"; do [ -x "$BIN_DIR/$b" ] || return 0; done
+  return 1
+}
+
+# Runs one build step with its output in its own log, so a failure names the log to read.
+run_logged() {
+  local name=$1
+  shift
+  step "building $name (log: $LOG_DIR/$name.log)"
+  if ! "$@" >"$LOG_DIR/$name.log" 2>&1; then
+    tail -n 20 "$LOG_DIR/$name.log" >&2
+    die "building $name failed; full log: $LOG_DIR/$name.log"
+  fi
+  step_done
+}
+
+# A throwaway main module that requires one upstream module: `go install mod@version` refuses
+# modules whose go.mod has replace directives (etcd, Kubernetes), a wrapper module does not.
+wrapper_module() {
+  local dir=$1 module=$2 version=$3
+  rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+  go mod init scaledeck.local/build-"$(basename "$dir")"
+  go get "$module@$version"
+}
+
+# Kubernetes' own go.mod points every k8s.io/* module at ./staging, which is not part of the
+# module zip; the wrapper points them at the published staging modules of the same release.
+build_kubernetes() {
+  local dir="$WORK/kubernetes" gomod replaces r cmds=() b
+  rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+  gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  [ -f "$gomod" ] || die "could not download k8s.io/kubernetes@$K8S_VERSION through the Go proxy"
+  go mod init scaledeck.local/build-kubernetes
+  replaces=$(sed -n 's#^[[:space:]]*\(k8s.io/[^ ]*\) => ./staging/.*#\1#p' "$gomod")
+  for r in $replaces; do go mod edit "-replace=$r=$r@$K8S_STAGING_VERSION"; done
+  go mod edit "-require=k8s.io/kubernetes@$K8S_VERSION"
+  # The godebug block keeps runtime defaults (e.g. TLS) the way upstream ships them.
+  sed -n '/^godebug/,/^)/p' "$gomod" >>go.mod
+  for b in "${K8S_BINARIES[@]}"; do cmds+=("k8s.io/kubernetes/cmd/$b"); done
+  go get "${cmds[@]/%/@$K8S_VERSION}"
+  local minor=${K8S_VERSION#v1.}
+  minor=${minor%%.*}
+  go build "${BUILD_FLAGS[@]}" -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean" -o "$WORK/out/" "${cmds[@]}"
+  for b in "${K8S_BINARIES[@]}"; do mv "$WORK/out/$b" "$BIN_DIR/$b"; done
+  # The pause binary (the sandbox's init) is C; it ships inside the Kubernetes module.
+  gcc -Os -static -o "$BIN_DIR/pause" "$(dirname "$gomod")/../kubernetes@$K8S_VERSION/build/pause/linux/pause.c" ||
+    gcc -Os -static -o "$BIN_DIR/pause" "$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/linux/pause.c"
+  strip "$BIN_DIR/pause" || true
+}
+
+build_go_binary() {
+  local name=$1 module=$2 version=$3 pkg=$4 ldflags=${5:-}
+  wrapper_module "$WORK/$name" "$module" "$version"
+  go build "${BUILD_FLAGS[@]}" -ldflags "-s -w $ldflags" -o "$WORK/out/$name" "$pkg"
+  mv "$WORK/out/$name" "$BIN_DIR/$name"
+}
+
+started=$(now_ms)
+say "building the cluster's binaries into $BIN_DIR (cold: about 13 min on 2 cores; cached afterwards)"
+# Fetch the other modules while Kubernetes compiles: downloads are network-bound, builds CPU-bound.
+(go mod download "go.etcd.io/etcd/server/v3@$ETCD_VERSION" "sigs.k8s.io/metrics-server@$METRICS_SERVER_VERSION" \
+  "github.com/coredns/coredns@$COREDNS_VERSION" >"$LOG_DIR/prefetch.log" 2>&1 || true) &
+prefetch=$!
+if missing "${K8S_BINARIES[@]}" pause; then run_logged kubernetes build_kubernetes; fi
+wait "$prefetch" || true
+if missing etcd; then run_logged etcd build_go_binary etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" go.etcd.io/etcd/server/v3; fi
+if missing metrics-server; then
+  run_logged metrics-server build_go_binary metrics-server sigs.k8s.io/metrics-server "$METRICS_SERVER_VERSION" \
+    sigs.k8s.io/metrics-server/cmd/metrics-server "-X sigs.k8s.io/metrics-server/pkg/version.gitVersion=$METRICS_SERVER_VERSION"
+fi
+if missing coredns; then run_logged coredns build_go_binary coredns github.com/coredns/coredns "$COREDNS_VERSION" github.com/coredns/coredns; fi
+binaries_complete || die "some binaries are still missing from $BIN_DIR"
+rm -rf "$WORK"
+echo "$(($(now_ms) - started))" >"$K8S_CACHE_ROOT/$VERSION_KEY/build-ms"
+say "binaries built in $((($(now_ms) - started) / 1000)) s"

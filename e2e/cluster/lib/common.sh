@@ -1,0 +1,106 @@
+# Sourced, not run: paths, logging and small helpers shared by the cluster scripts.
+# shellcheck source=versions.sh
+. "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
+
+CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "$CLUSTER_DIR/../.." && pwd)"
+K8S_CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck/k8s"
+VERSION_KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_ms-${METRICS_SERVER_VERSION}_coredns-${COREDNS_VERSION}"
+BIN_DIR="$K8S_CACHE_ROOT/$VERSION_KEY/bin"
+# The run directory holds everything of one running cluster: certs, configs, logs, pids, state.
+# It is outside the repo so that a clone on another path finds (and cleans up) the same cluster.
+RUN_DIR="${SCALEDECK_CLUSTER_DIR:-/var/tmp/scaledeck-cluster}"
+KUBECONFIG_PATH="$RUN_DIR/kubeconfig"
+CONTEXT_NAME=scaledeck-local
+
+# The binaries each step needs, by name (all built into BIN_DIR).
+K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+ALL_BINARIES=("${K8S_BINARIES[@]}" etcd metrics-server coredns pause)
+
+STEP_STARTED_AT=0
+now_ms() { date +%s%3N; }
+say() { printf '[cluster] %s\n' "$*" >&2; }
+die() {
+  printf '[cluster] error: %s\n' "$*" >&2
+  exit 1
+}
+step() {
+  STEP_STARTED_AT=$(now_ms)
+  printf '[cluster] %s ...\n' "$*" >&2
+}
+step_done() {
+  local ms=$(($(now_ms) - STEP_STARTED_AT))
+  printf '[cluster]   done in %d.%01ds\n' $((ms / 1000)) $(((ms % 1000) / 100)) >&2
+}
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] || die "the local cluster needs root (it creates bridges, iptables rules and mounts, and runs a kubelet); run it as root, e.g. sudo npm run ${1:-cluster:up}"
+}
+
+# Installs the Debian packages that are missing (the cluster's runtime comes from Debian).
+ensure_debs() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages: ${missing[*]} (and no apt-get to install them)"
+  say "installing Debian packages: ${missing[*]}"
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ]; then
+    apt-get update -qq || die "apt-get update failed"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    die "apt-get install ${missing[*]} failed"
+}
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+require_go() {
+  command -v go >/dev/null 2>&1 || die "Go is missing: the cluster's binaries are built from Go modules. Install Go >= $GO_MIN_VERSION (https://go.dev/dl/) and put it on PATH"
+  local v
+  v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
+  version_ge "$v" "$GO_MIN_VERSION" || die "Go $v is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN_VERSION (found at $(command -v go))"
+}
+
+binaries_complete() {
+  local b
+  for b in "${ALL_BINARIES[@]}"; do [ -x "$BIN_DIR/$b" ] || return 1; done
+}
+
+# Addresses. The kubelet refuses a loopback node IP and the API server must not advertise one
+# (pods reach it through the `kubernetes` Service), so the node gets its own address on a bridge
+# the harness creates; nothing listens on the machine's real interfaces.
+NODE_NAME=scaledeck-local
+NODE_BRIDGE=sdk-node0
+NODE_IP=10.255.0.1
+CNI_BRIDGE=sdk-cni0
+CNI_NETWORK=scaledeck
+POD_CIDR=10.244.1.0/24
+CLUSTER_CIDR=10.244.0.0/16
+SERVICE_CIDR=10.96.0.0/16
+API_SERVICE_IP=10.96.0.1
+DNS_SERVICE_IP=10.96.0.10
+CLUSTER_DOMAIN=cluster.local
+FORWARD_COMMENT=scaledeck-cluster
+PAUSE_IMAGE=scaledeck.local/pause:3.10
+CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
+# Every process the harness starts, in start order (down stops them in reverse).
+COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy coredns metrics-server)
+
+pid_file() { echo "$RUN_DIR/pids/$1.pid"; }
+
+# The recorded PID of a component, only if that PID still runs the binary we started
+# (a recycled PID of some other program is never signalled).
+live_pid() {
+  local f pid exe want
+  f=$(pid_file "$1")
+  [ -f "$f" ] || return 1
+  read -r pid want <"$f" || return 1
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [ "${exe% (deleted)}" = "$want" ] || return 1
+  echo "$pid"
+}
+
+kubectl_() { "$BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+ctr_() { ctr --address "$CONTAINERD_SOCK" --namespace k8s.io "$@"; }

@@ -1,0 +1,3 @@
+module scaledeck.local/cluster-probe
+
+go 1.26
