@@ -19,7 +19,8 @@ interface GlobalOptions {
 
 function integer(field: string) {
   return (value: string): number => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${field} must be a whole number, got "${value}"`);
+    if (!/^-?\d+$/.test(value.trim()))
+      throw new InvalidArgumentError(`${field} must be a whole number, got "${value}"`);
     return Number(value);
   };
 }
@@ -56,12 +57,21 @@ function printStatus(status: StackStatus): void {
   ];
   if (status.autoscaler) {
     const a = status.autoscaler;
-    lines.push(`autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`);
+    lines.push(
+      `autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`,
+    );
   } else {
     lines.push('autoscaler: off');
   }
-  lines.push(`load balancer: ${status.endpoints.loadBalancer ?? '-'}`, `prometheus: ${status.endpoints.prometheus ?? '-'}`);
-  lines.push(`parts: ${Object.entries(status.components).map(([role, state]) => `${role}=${state}`).join(' ')}`);
+  lines.push(
+    `load balancer: ${status.endpoints.loadBalancer ?? '-'}`,
+    `prometheus: ${status.endpoints.prometheus ?? '-'}`,
+  );
+  lines.push(
+    `parts: ${Object.entries(status.components)
+      .map(([role, state]) => `${role}=${state}`)
+      .join(' ')}`,
+  );
   for (const replica of status.replicas) lines.push(`  ${replica.name}  ${replica.state}`);
   console.log(lines.join('\n'));
 }
@@ -95,7 +105,11 @@ export function buildProgram(): Command {
   const program = new Command('scaledeck')
     .description('Deploy, scale and autoscale the bundled User API stack on the local Docker engine.')
     .addOption(new Option('--stack <name>', 'which stack').default('default'))
-    .addOption(new Option('--settings <file>', 'settings JSON (image overrides, maxReplicas, ...)').env('SCALEDECK_SETTINGS'))
+    .addOption(
+      new Option('--settings <file>', 'settings JSON (image overrides, maxReplicas, ...)').env(
+        'SCALEDECK_SETTINGS',
+      ),
+    )
     .showHelpAfterError()
     .exitOverride();
 
@@ -129,34 +143,56 @@ export function buildProgram(): Command {
     .argument('[off]', '"off" turns the autoscaler off')
     .option('--min <n>', 'minimum replicas', integer('minReplicas'))
     .option('--max <n>', 'maximum replicas', integer('maxReplicas'))
-    .option('--cpu <percent>', 'target CPU utilization, % of each replica’s CPU limit', integer('targetCpuUtilizationPercent'))
-    .addOption(new Option('--profile <profile>', 'kubernetes defaults, or demo (faster)').choices(['kubernetes', 'demo']).default('kubernetes'))
-    .action(async (off: string | undefined, options: { min?: number; max?: number; cpu?: number; profile: string }, command: Command) => {
-      if (off !== undefined && off !== 'off') throw new ValidationError('autoscale', `expected "off" or options, got "${off}"`);
-      await withController(command, async (controller) => {
-        if (off === 'off') {
-          await controller.setAutoscaler({ enabled: false });
-          console.log('autoscaler: off');
-          return;
-        }
-        for (const [field, value] of [['--min', options.min], ['--max', options.max], ['--cpu', options.cpu]] as const) {
-          if (value === undefined) throw new ValidationError(field, 'is required to turn the autoscaler on');
-        }
-        const config = await controller.setAutoscaler({
-          enabled: true,
-          minReplicas: options.min,
-          maxReplicas: options.max,
-          targetCpuUtilizationPercent: options.cpu,
-          profile: options.profile,
+    .option(
+      '--cpu <percent>',
+      'target CPU utilization, % of each replica’s CPU limit',
+      integer('targetCpuUtilizationPercent'),
+    )
+    .addOption(
+      new Option('--profile <profile>', 'kubernetes defaults, or demo (faster)')
+        .choices(['kubernetes', 'demo'])
+        .default('kubernetes'),
+    )
+    .action(
+      async (
+        off: string | undefined,
+        options: { min?: number; max?: number; cpu?: number; profile: string },
+        command: Command,
+      ) => {
+        if (off !== undefined && off !== 'off')
+          throw new ValidationError('autoscale', `expected "off" or options, got "${off}"`);
+        await withController(command, async (controller) => {
+          if (off === 'off') {
+            await controller.setAutoscaler({ enabled: false });
+            console.log('autoscaler: off');
+            return;
+          }
+          for (const [field, value] of [
+            ['--min', options.min],
+            ['--max', options.max],
+            ['--cpu', options.cpu],
+          ] as const) {
+            if (value === undefined)
+              throw new ValidationError(field, 'is required to turn the autoscaler on');
+          }
+          const config = await controller.setAutoscaler({
+            enabled: true,
+            minReplicas: options.min,
+            maxReplicas: options.max,
+            targetCpuUtilizationPercent: options.cpu,
+            profile: options.profile,
+          });
+          console.log(`autoscaler: on (${JSON.stringify(config)})`);
+          console.log('it acts while a controller is attached: `scaledeck watch` (or the app)');
         });
-        console.log(`autoscaler: on (${JSON.stringify(config)})`);
-        console.log('it acts while a controller is attached: `scaledeck watch` (or the app)');
-      });
-    });
+      },
+    );
 
   program
     .command('watch')
-    .description('attach to the stack: reconcile dead replicas and run the autoscaler, printing events, until Ctrl-C')
+    .description(
+      'attach to the stack: reconcile dead replicas and run the autoscaler, printing events, until Ctrl-C',
+    )
     .action(async (_options: unknown, command: Command) => {
       await withController(command, (controller) => watch(controller));
     });
@@ -175,12 +211,16 @@ export function buildProgram(): Command {
 
   program
     .command('down')
-    .description('remove every container and the network of the stack; the data volume stays unless --volumes')
+    .description(
+      'remove every container and the network of the stack; the data volume stays unless --volumes',
+    )
     .option('--volumes', 'also delete the PostgreSQL data volume')
     .action(async (options: { volumes?: boolean }, command: Command) => {
       await withController(command, async (controller) => {
         await controller.teardown({ deleteVolumes: options.volumes === true }, progressPrinter());
-        console.log(`stack ${command.optsWithGlobals<GlobalOptions>().stack} removed${options.volumes ? ' with its data volume' : ' (data volume kept)'}`);
+        console.log(
+          `stack ${command.optsWithGlobals<GlobalOptions>().stack} removed${options.volumes ? ' with its data volume' : ' (data volume kept)'}`,
+        );
       });
     });
 
@@ -207,7 +247,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; anything else commander rejects is usage (already printed).
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return error.exitCode === 0 ||
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     const data = toErrorData(error);
     console.error(`scaledeck: ${data.message}`);

@@ -26,9 +26,18 @@ export function commandSchemas(maxReplicas: number) {
       z
         .strictObject({
           enabled: z.literal(true),
-          minReplicas: z.int('must be a whole number').min(1, 'must be at least 1').max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
-          maxReplicas: z.int('must be a whole number').min(1, 'must be at least 1').max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
-          targetCpuUtilizationPercent: z.int('must be a whole number').min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100 (percent of each replica’s CPU limit)'),
+          minReplicas: z
+            .int('must be a whole number')
+            .min(1, 'must be at least 1')
+            .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
+          maxReplicas: z
+            .int('must be a whole number')
+            .min(1, 'must be at least 1')
+            .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
+          targetCpuUtilizationPercent: z
+            .int('must be a whole number')
+            .min(1, 'must be between 1 and 100')
+            .max(100, 'must be between 1 and 100 (percent of each replica’s CPU limit)'),
           profile: z.enum(AUTOSCALER_PROFILES).default('kubernetes'),
         })
         .refine((v) => v.minReplicas <= v.maxReplicas, {

@@ -73,7 +73,8 @@ export class Controller {
       try {
         new HorizontalAutoscaler({ ...config });
       } catch (error) {
-        if (error instanceof AutoscalerInputError) throw new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
+        if (error instanceof AutoscalerInputError)
+          throw new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
         throw error;
       }
     }

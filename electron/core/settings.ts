@@ -43,7 +43,14 @@ export const settingsSchema = z
   .default({ maxReplicas: 20, replicaCpus: 0.5, rateLimitPerSecond: 100_000, drainSeconds: 15 });
 
 export type Settings = z.output<typeof settingsSchema>;
-export type ResolvedImages = { nodeBase: string; postgres: string; redis: string; nginx: string; prometheus: string; api?: string };
+export type ResolvedImages = {
+  nodeBase: string;
+  postgres: string;
+  redis: string;
+  nginx: string;
+  prometheus: string;
+  api?: string;
+};
 
 export function parseSettings(input: unknown): Settings {
   return parseOrThrow(settingsSchema, input ?? {}, 'settings');
@@ -54,7 +61,9 @@ export function resolveImages(settings: Settings): ResolvedImages {
 }
 
 /** Reads `--settings FILE` (or SCALEDECK_SETTINGS); no file means the defaults. */
-export async function loadSettings(file: string | undefined = process.env.SCALEDECK_SETTINGS): Promise<Settings> {
+export async function loadSettings(
+  file: string | undefined = process.env.SCALEDECK_SETTINGS,
+): Promise<Settings> {
   if (file === undefined || file === '') return parseSettings({});
   let text: string;
   try {

@@ -23,7 +23,14 @@ import type {
 import { ScaledeckError, toErrorData } from '../errors.ts';
 import { resolveImages, type Settings } from '../settings.ts';
 import { assertEngine } from './docker/connect.ts';
-import { containerName, ensureContainer, healthOf, inspectOrNull, removeContainer, waitFor } from './docker/containers.ts';
+import {
+  containerName,
+  ensureContainer,
+  healthOf,
+  inspectOrNull,
+  removeContainer,
+  waitFor,
+} from './docker/containers.ts';
 import { CpuSampler } from './docker/cpu-sampler.ts';
 import { buildApiImage, ensureImage } from './docker/images.ts';
 import { LABEL, stackFilter, stackLabels, type Role } from './docker/labels.ts';
@@ -126,7 +133,9 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       autoscaler: change.autoscaler !== undefined ? change.autoscaler : (current?.autoscaler ?? null),
       seq: (current?.seq ?? 0) + 1,
     };
-    await this.docker.createContainer(stateSpec({ stack: this.stack, names: this.names }, resolveImages(this.settings).redis, next));
+    await this.docker.createContainer(
+      stateSpec({ stack: this.stack, names: this.names }, resolveImages(this.settings).redis, next),
+    );
     // Older records go only after the new one exists: a crash in between leaves the newest winning.
     const stale = (await this.list('state')).filter((info) => Number(info.Labels[LABEL.stateSeq]) < next.seq);
     await Promise.all(stale.map((info) => removeContainer(this.docker, info.Id)));
@@ -136,7 +145,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   private async requireState(): Promise<DesiredState> {
     const state = await this.readState();
     if (state === null) {
-      throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} is not deployed on this engine; run deploy first`);
+      throw new ScaledeckError(
+        'NOT_DEPLOYED',
+        `stack ${this.stack} is not deployed on this engine; run deploy first`,
+      );
     }
     return state;
   }
@@ -145,13 +157,15 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     if (this.secrets === null) {
       const postgres = await inspectOrNull(this.docker, this.names.postgres);
       const secrets = postgres === null ? null : secretsFromEnv(postgres.Config.Env ?? []);
-      if (secrets === null) throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no database; run deploy first`);
+      if (secrets === null)
+        throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no database; run deploy first`);
       this.secrets = secrets;
     }
     if (this.apiImage === null) {
       const replica = (await this.list('api'))[0];
       this.apiImage = replica?.Image ?? resolveImages(this.settings).api ?? null;
-      if (this.apiImage === null) throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no API image; run deploy first`);
+      if (this.apiImage === null)
+        throw new ScaledeckError('NOT_DEPLOYED', `stack ${this.stack} has no API image; run deploy first`);
     }
     const images = { ...resolveImages(this.settings), api: this.apiImage };
     return { stack: this.stack, names: this.names, images, settings: this.settings, secrets: this.secrets };
@@ -170,14 +184,18 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     const images = resolveImages(this.settings);
     const roles = ['postgres', 'redis', 'nginx', 'prometheus'] as const;
     for (const [i, key] of roles.entries()) {
-      await ensureImage(this.docker, images[key], `images.${key}`, (line) => progress('images', 2 + i * 3, line));
+      await ensureImage(this.docker, images[key], `images.${key}`, (line) =>
+        progress('images', 2 + i * 3, line),
+      );
     }
     if (images.api !== undefined) {
       await ensureImage(this.docker, images.api, 'images.api', (line) => progress('build', 20, line));
       this.apiImage = images.api;
     } else {
       progress('build', 15, `building the User API image from service/ on ${images.nodeBase}`);
-      await ensureImage(this.docker, images.nodeBase, 'images.nodeBase', (line) => progress('build', 15, line));
+      await ensureImage(this.docker, images.nodeBase, 'images.nodeBase', (line) =>
+        progress('build', 15, line),
+      );
       let lines = 0;
       this.apiImage = await buildApiImage(this.docker, {
         nodeBase: images.nodeBase,
@@ -198,22 +216,41 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         ensureContainer(this.docker, this.stack, { ...postgresSpec(ctx), name: this.names.postgres }),
         ensureContainer(this.docker, this.stack, { ...redisSpec(ctx), name: this.names.redis }),
       ]);
-      await Promise.all([this.waitHealthy(this.names.postgres, 120_000), this.waitHealthy(this.names.redis, 60_000)]);
+      await Promise.all([
+        this.waitHealthy(this.names.postgres, 120_000),
+        this.waitHealthy(this.names.redis, 60_000),
+      ]);
       if (reused === null) await this.syncDatabasePassword();
 
       progress('replicas', 55, `starting ${input.replicas} API replica(s)`);
       const previous = await this.readState();
       await this.writeState({ desiredReplicas: input.replicas });
-      this.emit({ type: 'scale', at: Date.now(), source: 'deploy', from: previous?.desiredReplicas ?? 0, to: input.replicas });
+      this.emit({
+        type: 'scale',
+        at: Date.now(),
+        source: 'deploy',
+        from: previous?.desiredReplicas ?? 0,
+        to: input.replicas,
+      });
       const edge = Promise.all([
-        ensureContainer(this.docker, this.stack, { ...loadBalancerSpec(ctx), name: this.names.lb }, {
-          dir: '/etc/nginx/conf.d',
-          content: { 'default.conf': nginxConfig() },
-        }),
-        ensureContainer(this.docker, this.stack, { ...prometheusSpec(ctx), name: this.names.prometheus }, {
-          dir: '/etc/prometheus',
-          content: { 'prometheus.yml': prometheusConfig() },
-        }),
+        ensureContainer(
+          this.docker,
+          this.stack,
+          { ...loadBalancerSpec(ctx), name: this.names.lb },
+          {
+            dir: '/etc/nginx/conf.d',
+            content: { 'default.conf': nginxConfig() },
+          },
+        ),
+        ensureContainer(
+          this.docker,
+          this.stack,
+          { ...prometheusSpec(ctx), name: this.names.prometheus },
+          {
+            dir: '/etc/prometheus',
+            content: { 'prometheus.yml': prometheusConfig() },
+          },
+        ),
       ]);
       const { drained } = await this.converge(ctx, input.replicas);
       await edge;
@@ -249,7 +286,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     try {
       await this.docker.getVolume(this.names.dataVolume).inspect();
     } catch {
-      await this.docker.createVolume({ Name: this.names.dataVolume, Labels: stackLabels(this.stack, 'data') });
+      await this.docker.createVolume({
+        Name: this.names.dataVolume,
+        Labels: stackLabels(this.stack, 'data'),
+      });
     }
   }
 
@@ -276,7 +316,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     });
     const result = await exec.inspect();
     if (result.ExitCode !== 0) {
-      throw new ScaledeckError('DATABASE', `setting the database password failed (psql exit ${result.ExitCode})`);
+      throw new ScaledeckError(
+        'DATABASE',
+        `setting the database password failed (psql exit ${result.ExitCode})`,
+      );
     }
   }
 
@@ -284,7 +327,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     await waitFor(`${name} healthy`, timeoutMs, async () => {
       const info = await this.docker.getContainer(name).inspect();
       if (info.State.Status === 'exited' || info.State.Status === 'dead') {
-        throw new ScaledeckError('START_FAILED', `${name} exited with code ${info.State.ExitCode}; see \`docker logs ${name}\``);
+        throw new ScaledeckError(
+          'START_FAILED',
+          `${name} exited with code ${info.State.ExitCode}; see \`docker logs ${name}\``,
+        );
       }
       return info.State.Health?.Status === 'healthy';
     });
@@ -294,7 +340,11 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
 
   async scale(replicas: number, source: 'manual' | 'autoscaler' = 'manual'): Promise<void> {
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > this.settings.maxReplicas) {
-      throw new ScaledeckError('VALIDATION', `replicas: must be a whole number from 0 to ${this.settings.maxReplicas}`, 'replicas');
+      throw new ScaledeckError(
+        'VALIDATION',
+        `replicas: must be a whole number from 0 to ${this.settings.maxReplicas}`,
+        'replicas',
+      );
     }
     const drains = await this.exclusive(async () => {
       const state = await this.requireState();
@@ -325,7 +375,13 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     const dead = all.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id));
     await Promise.all(
       dead.map(async (info) => {
-        this.emit({ type: 'replica', at: Date.now(), kind: 'failed', name: containerName(info), detail: info.Status });
+        this.emit({
+          type: 'replica',
+          at: Date.now(),
+          kind: 'failed',
+          name: containerName(info),
+          detail: info.Status,
+        });
         await removeContainer(this.docker, info.Id);
       }),
     );
@@ -335,7 +391,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       return { drained: Promise.resolve() };
     }
     const surplus = [...active]
-      .sort((a, b) => Number(healthOf(a) === 'healthy') - Number(healthOf(b) === 'healthy') || b.Created - a.Created)
+      .sort(
+        (a, b) =>
+          Number(healthOf(a) === 'healthy') - Number(healthOf(b) === 'healthy') || b.Created - a.Created,
+      )
       .slice(0, active.length - desired);
     for (const info of surplus) this.draining.add(info.Id);
     // Wrapped in an object: awaiting a bare promise of a promise would wait for the drains too.
@@ -376,15 +435,37 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       const ctx = await this.context();
       // Parts of the stack that stopped (not removed) are started again.
       const parts = (await this.list()).filter(
-        (info) => ['postgres', 'redis', 'lb', 'prometheus'].includes(info.Labels[LABEL.role] ?? '') && info.State === 'exited',
+        (info) =>
+          ['postgres', 'redis', 'lb', 'prometheus'].includes(info.Labels[LABEL.role] ?? '') &&
+          info.State === 'exited',
       );
-      await Promise.all(parts.map((info) => this.docker.getContainer(info.Id).start().catch(() => undefined)));
-      const replaced = before.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id)).map(containerName);
-      const activeBefore = before.filter((info) => ALIVE.has(info.State) && !this.draining.has(info.Id)).length;
+      await Promise.all(
+        parts.map((info) =>
+          this.docker
+            .getContainer(info.Id)
+            .start()
+            .catch(() => undefined),
+        ),
+      );
+      const replaced = before
+        .filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id))
+        .map(containerName);
+      const activeBefore = before.filter(
+        (info) => ALIVE.has(info.State) && !this.draining.has(info.Id),
+      ).length;
       const { drained } = await this.converge(ctx, state.desiredReplicas);
-      drained.catch((error: unknown) => this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }));
+      drained.catch((error: unknown) =>
+        this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }),
+      );
       const created = Math.max(0, state.desiredReplicas - activeBefore);
-      if (created > 0) this.emit({ type: 'scale', at: Date.now(), source: 'reconcile', from: activeBefore, to: state.desiredReplicas });
+      if (created > 0)
+        this.emit({
+          type: 'scale',
+          at: Date.now(),
+          source: 'reconcile',
+          from: activeBefore,
+          to: state.desiredReplicas,
+        });
       return { replaced, created };
     });
   }
@@ -398,9 +479,15 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     return waitFor('every replica ready', timeoutMs, async () => {
       const status = await this.status();
       const failed = status.replicas.find((replica) => replica.state === 'stopped');
-      if (failed) throw new ScaledeckError('START_FAILED', `replica ${failed.name} stopped; see \`docker logs ${failed.name}\``);
+      if (failed)
+        throw new ScaledeckError(
+          'START_FAILED',
+          `replica ${failed.name} stopped; see \`docker logs ${failed.name}\``,
+        );
       const live = status.replicas.filter((replica) => replica.state !== 'draining');
-      return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas ? status : null;
+      return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas
+        ? status
+        : null;
     });
   }
 
@@ -436,23 +523,35 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     };
     const readyReplicas = replicas.filter((replica) => replica.state === 'ready').length;
     const desiredReplicas = state?.desiredReplicas ?? 0;
-    const everyPartHealthy = components.postgres === 'healthy' && components.redis === 'healthy' && components.lb === 'healthy' && components.prometheus === 'healthy';
-    let dataVolume: string | null = null;
-    try {
-      await this.docker.getVolume(this.names.dataVolume).inspect();
-      dataVolume = this.names.dataVolume;
-    } catch {
-      dataVolume = null;
-    }
+    const everyPartHealthy =
+      components.postgres === 'healthy' &&
+      components.redis === 'healthy' &&
+      components.lb === 'healthy' &&
+      components.prometheus === 'healthy';
+    const dataVolume = await this.docker
+      .getVolume(this.names.dataVolume)
+      .inspect()
+      .then(
+        () => this.names.dataVolume,
+        () => null,
+      );
     return {
       target: 'docker',
       stack: this.stack,
-      phase: state === null ? 'absent' : everyPartHealthy && readyReplicas === desiredReplicas ? 'running' : 'degraded',
+      phase:
+        state === null
+          ? 'absent'
+          : everyPartHealthy && readyReplicas === desiredReplicas
+            ? 'running'
+            : 'degraded',
       desiredReplicas,
       readyReplicas,
       replicas,
       components,
-      endpoints: { loadBalancer: published('lb', LB_PORT), prometheus: published('prometheus', PROMETHEUS_PORT) },
+      endpoints: {
+        loadBalancer: published('lb', LB_PORT),
+        prometheus: published('prometheus', PROMETHEUS_PORT),
+      },
       autoscaler: state?.autoscaler ? (JSON.parse(state.autoscaler) as EnabledAutoscaler) : null,
       dataVolume,
     };
@@ -470,7 +569,9 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
 
   /** The autoscaler's view of the replicas: readiness, start times, CPU of each one's limit. */
   async samplePods(): Promise<PodSample[]> {
-    const replicas = (await this.list('api')).filter((info) => info.State === 'running' && !this.draining.has(info.Id));
+    const replicas = (await this.list('api')).filter(
+      (info) => info.State === 'running' && !this.draining.has(info.Id),
+    );
     this.sampler.retain(replicas.map((info) => info.Id));
     const now = Date.now();
     return Promise.all(
@@ -519,7 +620,14 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       await Promise.all(containers.map((info) => removeContainer(this.docker, info.Id)));
       onProgress({ step: 'network', percent: 70 });
       const networks = await this.docker.listNetworks({ filters: stackFilter(this.stack) });
-      await Promise.all(networks.map((network) => this.docker.getNetwork(network.Id).remove().catch(() => undefined)));
+      await Promise.all(
+        networks.map((network) =>
+          this.docker
+            .getNetwork(network.Id)
+            .remove()
+            .catch(() => undefined),
+        ),
+      );
       if (input.deleteVolumes) {
         onProgress({ step: 'volumes', percent: 85 });
         const { Volumes } = await this.docker.listVolumes({ filters: stackFilter(this.stack) });
@@ -541,7 +649,8 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
 
 function componentState(info: ContainerInfo | undefined): ComponentState {
   if (info === undefined) return 'missing';
-  if (info.State !== 'running') return info.State === 'restarting' || info.State === 'created' ? 'starting' : 'stopped';
+  if (info.State !== 'running')
+    return info.State === 'restarting' || info.State === 'created' ? 'starting' : 'stopped';
   const health = healthOf(info);
   if (health === 'starting') return 'starting';
   if (health === 'unhealthy') return 'unhealthy';

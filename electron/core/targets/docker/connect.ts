@@ -7,7 +7,10 @@ export function createDockerClient(): Dockerode {
 }
 
 function engineAddress(): string {
-  return process.env.DOCKER_HOST || (process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock');
+  return (
+    process.env.DOCKER_HOST ||
+    (process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock')
+  );
 }
 
 /** Fails fast with a message that says how to start an engine when none answers. */
@@ -15,7 +18,9 @@ export async function assertEngine(docker: Dockerode, timeoutMs = 5000): Promise
   try {
     await Promise.race([
       docker.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
   } catch (error) {
     const address = engineAddress();

@@ -23,7 +23,10 @@ function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === 404;
 }
 
-export async function inspectOrNull(docker: Dockerode, name: string): Promise<Dockerode.ContainerInspectInfo | null> {
+export async function inspectOrNull(
+  docker: Dockerode,
+  name: string,
+): Promise<Dockerode.ContainerInspectInfo | null> {
   try {
     return await docker.getContainer(name).inspect();
   } catch (error) {
@@ -88,7 +91,10 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new ScaledeckError('TIMEOUT', `${what} did not happen within ${Math.round(timeoutMs / 1000)} s${detail}`);
+      throw new ScaledeckError(
+        'TIMEOUT',
+        `${what} did not happen within ${Math.round(timeoutMs / 1000)} s${detail}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -22,7 +22,9 @@ export class CpuSampler {
   async sample(containerId: string, cpuLimit: number): Promise<number | undefined> {
     let stats: { read: string; cpu_stats?: { cpu_usage?: { total_usage?: number } } };
     try {
-      stats = (await this.docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as never)) as never;
+      stats = (await this.docker
+        .getContainer(containerId)
+        .stats({ stream: false, 'one-shot': true } as never)) as never;
     } catch {
       return undefined;
     }

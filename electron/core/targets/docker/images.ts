@@ -27,7 +27,10 @@ export function contextFilter(contextDir: string): (relativePath: string) => boo
   const rules = (existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [])
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => ({ negate: line.startsWith('!'), glob: line.replace(/^!/, '').replace(/^\/+|\/+$/g, '') }));
+    .map((line) => ({
+      negate: line.startsWith('!'),
+      glob: line.replace(/^!/, '').replace(/^\/+|\/+$/g, ''),
+    }));
   rules.unshift({ negate: false, glob: 'node_modules' }, { negate: false, glob: 'dist' });
   return (relativePath) => {
     const parts = relativePath.split(path.sep);
@@ -50,7 +53,10 @@ export async function buildApiImage(
 ): Promise<string> {
   const contextDir = options.contextDir ?? SERVICE_DIR;
   if (!existsSync(path.join(contextDir, 'Dockerfile'))) {
-    throw new ScaledeckError('BUILD_FAILED', `no Dockerfile in ${contextDir}; set settings.images.api to a prebuilt image`);
+    throw new ScaledeckError(
+      'BUILD_FAILED',
+      `no Dockerfile in ${contextDir}; set settings.images.api to a prebuilt image`,
+    );
   }
   const ignored = contextFilter(contextDir);
   const tag = `${API_IMAGE_REPO}:${createHash('sha256').update(options.nodeBase).digest('hex').slice(0, 12)}`;

@@ -38,7 +38,9 @@ export function generateSecrets(): StackSecrets {
 
 /** Reads the secrets back from the PostgreSQL container's env (re-attach after a restart). */
 export function secretsFromEnv(env: readonly string[]): StackSecrets | null {
-  const values = new Map(env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  const values = new Map(
+    env.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
   const postgresPassword = values.get(SECRET_ENV.postgresPassword);
   const jwtSecret = values.get(SECRET_ENV.jwtSecret);
   const adminPassword = values.get(SECRET_ENV.adminPassword);
@@ -203,7 +205,11 @@ export interface DesiredState {
  * Container labels cannot change, so desired state lives on a small created-never-started
  * container that is replaced (higher seq) on every change.
  */
-export function stateSpec(ctx: Pick<StackContext, 'stack' | 'names'>, image: string, state: DesiredState): ContainerCreateOptions {
+export function stateSpec(
+  ctx: Pick<StackContext, 'stack' | 'names'>,
+  image: string,
+  state: DesiredState,
+): ContainerCreateOptions {
   const labels: Record<string, string> = {
     ...stackLabels(ctx.stack, 'state'),
     [LABEL.desiredReplicas]: String(state.desiredReplicas),
