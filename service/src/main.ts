@@ -70,11 +70,15 @@ async function main(): Promise<void> {
     draining = true;
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() only drops connections idle right now; keep-alive sockets whose request finishes
+    // later would hold the drain open until the timeout, so sweep them as they go idle.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
     const timedOut = await Promise.race([
       closed.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, true).unref()),
     ]);
+    clearInterval(sweep);
     if (timedOut) {
       logger.warn('shutdown timeout reached: closing remaining connections');
       server.closeAllConnections();
