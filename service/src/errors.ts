@@ -54,7 +54,8 @@ export function fromZodError(error: ZodError, where: 'body' | 'query' | 'params'
   if (!issue) return badRequest(`invalid ${where}`, where);
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   const field = path.length > 0 ? path.map(String).join('.') : where;
-  const message = issue.code === 'unrecognized_keys' ? `unknown field "${field}"` : `${field}: ${issue.message}`;
+  const message =
+    issue.code === 'unrecognized_keys' ? `unknown field "${field}"` : `${field}: ${issue.message}`;
   return badRequest(message, field);
 }
 
@@ -86,7 +87,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err }, 'unhandled error');
       httpError = new HttpError(500, 'internal', 'internal error');
     }
-    if (httpError.retryAfterSeconds !== undefined) res.set('Retry-After', String(httpError.retryAfterSeconds));
+    if (httpError.retryAfterSeconds !== undefined)
+      res.set('Retry-After', String(httpError.retryAfterSeconds));
     const body: { code: ErrorCode; message: string; field?: string } = {
       code: httpError.code,
       message: httpError.message,

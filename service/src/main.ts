@@ -68,7 +68,10 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     draining = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
+    logger.info(
+      { signal, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: draining in-flight requests',
+    );
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // close() only drops connections idle right now; keep-alive sockets whose request finishes
     // later would hold the drain open until the timeout, so sweep them as they go idle.
@@ -111,7 +114,12 @@ async function ensureAdmin(repo: UsersRepo, config: Config, logger: Logger): Pro
   const admin = config.admin!;
   if (await repo.existsByEmail(admin.email)) return;
   const passwordHash = await hashPassword(admin.password, config.scryptCost);
-  const created = await repo.createIfAbsent({ name: 'Administrator', email: admin.email, passwordHash, role: 'admin' });
+  const created = await repo.createIfAbsent({
+    name: 'Administrator',
+    email: admin.email,
+    passwordHash,
+    role: 'admin',
+  });
   if (created) logger.info('bootstrap admin created');
 }
 

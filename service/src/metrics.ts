@@ -67,7 +67,11 @@ export function createMetrics(pool: () => PoolStats | null, poolMax: number): Me
     });
   poolGauge('db_pool_connections', 'PostgreSQL pool connections open', (s) => s.totalCount);
   poolGauge('db_pool_idle_connections', 'PostgreSQL pool connections idle', (s) => s.idleCount);
-  poolGauge('db_pool_waiting_requests', 'Queries waiting for a PostgreSQL pool connection', (s) => s.waitingCount);
+  poolGauge(
+    'db_pool_waiting_requests',
+    'Queries waiting for a PostgreSQL pool connection',
+    (s) => s.waitingCount,
+  );
   new Gauge({ name: 'db_pool_max_connections', help: 'PostgreSQL pool size limit', registers }).set(poolMax);
 
   return { registry, httpRequests, httpDuration, cacheRequests, cacheLoads, breakerState };

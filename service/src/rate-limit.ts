@@ -34,9 +34,14 @@ export function rateLimit(opts: { redis: Redis; perSecond: number; logger: Logge
         res.set('RateLimit-Limit', String(opts.perSecond));
         res.set('RateLimit-Remaining', '0');
         return next(
-          new HttpError(429, 'rate_limited', `more than ${opts.perSecond} requests per second from this client`, {
-            retryAfterSeconds: retryAfter,
-          }),
+          new HttpError(
+            429,
+            'rate_limited',
+            `more than ${opts.perSecond} requests per second from this client`,
+            {
+              retryAfterSeconds: retryAfter,
+            },
+          ),
         );
       }
       const now = Date.now();

@@ -16,7 +16,13 @@ const argsSchema = z.strictObject({
     .string({ error: '--count is required' })
     .regex(/^\d+$/, '--count must be a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(1, '--count must be at least 1').max(10_000_000, '--count must be at most 10000000')),
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, '--count must be at least 1')
+        .max(10_000_000, '--count must be at most 10000000'),
+    ),
   password: z.string().min(8, '--password must be at least 8 characters').max(128).optional(),
   'scrypt-cost': z
     .string()
@@ -44,7 +50,10 @@ async function main(): Promise<void> {
     const started = Date.now();
     // Without --password the seeded users cannot sign in: they exist to be read and listed.
     const password = args.password ?? randomBytes(24).toString('base64url');
-    const hash = await hashPassword(password, args['scrypt-cost'] ?? Number(process.env['SCRYPT_COST'] ?? 16384));
+    const hash = await hashPassword(
+      password,
+      args['scrypt-cost'] ?? Number(process.env['SCRYPT_COST'] ?? 16384),
+    );
     let inserted = 0;
     for (let from = 1; from <= args.count; from += BATCH) {
       const to = Math.min(args.count, from + BATCH - 1);
@@ -58,7 +67,9 @@ async function main(): Promise<void> {
       inserted += rowCount ?? 0;
     }
     const ms = Date.now() - started;
-    console.log(`seeded ${args.count} users (${inserted} new, ${args.count - inserted} already there) in ${ms} ms`);
+    console.log(
+      `seeded ${args.count} users (${inserted} new, ${args.count - inserted} already there) in ${ms} ms`,
+    );
   } finally {
     await pool.end();
   }

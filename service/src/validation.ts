@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { badRequest, fromZodError } from './errors.js';
 
-export function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.output<S> {
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw fromZodError(result.error, where);
   return result.data;
 }
 
 const name = z.string().trim().min(1).max(100);
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const password = z.string().min(8).max(128);
 
 export const createUserBody = z.strictObject({ name, email, password });
@@ -41,6 +48,7 @@ export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('ba
 
 export function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!z.uuid().safeParse(id).success) throw badRequest('cursor: not a cursor returned by this API', 'cursor');
+  if (!z.uuid().safeParse(id).success)
+    throw badRequest('cursor: not a cursor returned by this API', 'cursor');
   return id;
 }

@@ -267,7 +267,8 @@ describe('GET /users (keyset pagination)', () => {
     });
     expect(seeded.stdout).toMatch(/seeded 57 users \(57 new/);
     const user = await signUp('Pager');
-    const [{ count }] = await pg.query<{ count: string }>('SELECT count(*) FROM users', [], 'api');
+    const [row] = await pg.query<{ count: string }>('SELECT count(*) FROM users', [], 'api');
+    const count = row!.count;
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;

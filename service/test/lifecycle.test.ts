@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('configuration', () => {
-  it.each([
+  it.each<[Record<string, string | undefined>, string]>([
     [{ JWT_SECRET: 'too-short-secret' }, 'JWT_SECRET must be at least 32 bytes'],
     [{ DATABASE_URL: undefined }, 'DATABASE_URL is required'],
     [{ REDIS_URL: 'http://127.0.0.1:1' }, 'REDIS_URL must be a URL'],
@@ -31,7 +31,7 @@ describe('configuration', () => {
     const exit = await api.exited;
     expect(exit.code).toBe(2);
     expect(api.log()).toContain(message);
-    if (env.JWT_SECRET) expect(api.log()).not.toContain(env.JWT_SECRET);
+    if (env['JWT_SECRET']) expect(api.log()).not.toContain(env['JWT_SECRET']);
     await api.dispose();
   });
 });

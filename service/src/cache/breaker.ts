@@ -16,7 +16,11 @@ export interface RedisBreaker {
  * A circuit breaker around Redis calls: after a burst of failures it opens and the cache is
  * bypassed entirely (reads go straight to PostgreSQL) until a trial call succeeds.
  */
-export function createRedisBreaker(opts: { resetTimeoutMs: number; gauge: Gauge; logger: Logger }): RedisBreaker {
+export function createRedisBreaker(opts: {
+  resetTimeoutMs: number;
+  gauge: Gauge;
+  logger: Logger;
+}): RedisBreaker {
   const breaker = new CircuitBreaker((operation: () => Promise<unknown>) => operation(), {
     // The Redis client has its own 500 ms command timeout; a second timer per call would only cost.
     timeout: false,

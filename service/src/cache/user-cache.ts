@@ -11,9 +11,10 @@ export interface CachedRead {
   result: CacheResult;
 }
 
-/** TTL plus up to 20% random jitter, so keys filled together do not all expire together. */
+/** TTL plus up to 20% (at least 1 s) random jitter, so keys filled together do not all expire together. */
 export function jitteredTtl(ttlSeconds: number, random: () => number = Math.random): number {
-  return ttlSeconds + Math.floor(random() * Math.max(1, Math.round(ttlSeconds * 0.2)));
+  const span = Math.max(1, Math.round(ttlSeconds * 0.2));
+  return ttlSeconds + Math.floor(random() * (span + 1));
 }
 
 const keyFor = (id: string) => `user:v1:${id}`;
@@ -72,7 +73,11 @@ export class UserCache {
     }
   }
 
-  private async readThrough(id: string, flight: Flight, load: () => Promise<string | null>): Promise<CachedRead> {
+  private async readThrough(
+    id: string,
+    flight: Flight,
+    load: () => Promise<string | null>,
+  ): Promise<CachedRead> {
     const key = keyFor(id);
     let result: CacheResult = 'miss';
     try {

@@ -100,7 +100,9 @@ export class UsersRepo {
 
   async findById(id: string): Promise<PublicUser | null> {
     return withDatabase(async () => {
-      const { rows } = await this.pool.query<UserRow>(`SELECT ${PUBLIC_COLUMNS} FROM users WHERE id = $1`, [id]);
+      const { rows } = await this.pool.query<UserRow>(`SELECT ${PUBLIC_COLUMNS} FROM users WHERE id = $1`, [
+        id,
+      ]);
       return rows[0] ? toPublic(rows[0]) : null;
     });
   }

@@ -82,7 +82,8 @@ export function usersRouter(deps: UsersRouteDeps): Router {
     if (body.name !== undefined) changes.name = body.name;
     if (body.email !== undefined) changes.email = body.email;
     if (body.role !== undefined) changes.role = body.role;
-    if (body.password !== undefined) changes.passwordHash = await hashPassword(body.password, deps.scryptCost);
+    if (body.password !== undefined)
+      changes.passwordHash = await hashPassword(body.password, deps.scryptCost);
     const user = await repo.update(id, changes).catch(duplicateEmail);
     await cache.invalidate(id);
     if (user === null) throw notFound('no user with this id');

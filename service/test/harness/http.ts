@@ -35,7 +35,7 @@ export async function call<T = Json>(
   }
   const res = await fetch(baseUrl + path, { method, headers, body: body ?? null });
   const text = await res.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
