@@ -75,6 +75,7 @@ fi
 
 step "checking prerequisites"
 ensure_debs docker.io containerd runc containernetworking-plugins iptables conntrack openssl curl iproute2 gcc libc6-dev
+require_go
 command -v node >/dev/null 2>&1 || die "node is missing (the DNS check uses it); run: . scripts/lib/node.sh && scaledeck_ensure_node"
 docker info >/dev/null 2>&1 || die "no Docker engine answers: the pause image and cluster:load-image are built and exported with docker (start dockerd)"
 for addr in "$NODE_IP" "${POD_CIDR%/*}"; do
@@ -93,11 +94,14 @@ if ! binaries_complete; then
 fi
 
 step "preparing $RUN_DIR (certificates, configs, ports)"
-mkdir -p "$RUN_DIR"/{pids,logs,config,bin,pki,cni/net.d,cni/ipam,containerd,etcd,kubelet,pod-logs,metrics-server}
+mkdir -p "$RUN_DIR"/{pids,logs,config,bin,pki,cni/net.d,cni/ipam,containerd,etcd,kubelet,pod-logs,metrics-server,volumes}
 rm -f "$LOG_DIR"/*.log
 chmod 700 "$RUN_DIR"
 pick_ports
 make_pki
+# The volume provisioner is the harness's own (seconds to build), so it is rebuilt on each start.
+(cd "$CLUSTER_DIR/provisioner" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -o "$RUN_DIR/bin/provisioner" .) ||
+  die "building the volume provisioner (e2e/cluster/provisioner) failed"
 write_configs
 step_done
 
@@ -151,7 +155,7 @@ kubectl_ apply -f "$RUN_DIR/config/bootstrap.yaml" >"$LOG_DIR/bootstrap.log" 2>&
   die "applying the bootstrap objects failed; see $LOG_DIR/bootstrap.log"
 step_done
 
-step "starting kube-controller-manager and kube-scheduler"
+step "starting kube-controller-manager, kube-scheduler and the volume provisioner"
 start_component kube-controller-manager "$BIN_DIR/kube-controller-manager" \
   --kubeconfig "$RUN_DIR/config/kube-controller-manager.kubeconfig" \
   --bind-address 127.0.0.1 --secure-port "$CONTROLLER_MANAGER_PORT" --leader-elect=false --controllers '*' \
@@ -159,11 +163,12 @@ start_component kube-controller-manager "$BIN_DIR/kube-controller-manager" \
   --service-account-private-key-file "$P/sa.key" --root-ca-file "$P/ca.crt" \
   --cluster-signing-cert-file "$P/ca.crt" --cluster-signing-key-file "$P/ca.key" \
   --service-cluster-ip-range "$SERVICE_CIDR" \
-  --enable-hostpath-provisioner=true \
   --horizontal-pod-autoscaler-sync-period "${SCALEDECK_HPA_SYNC_PERIOD:-5s}"
 start_component kube-scheduler "$BIN_DIR/kube-scheduler" \
   --kubeconfig "$RUN_DIR/config/kube-scheduler.kubeconfig" \
   --bind-address 127.0.0.1 --secure-port "$SCHEDULER_PORT" --leader-elect=false
+start_component provisioner "$RUN_DIR/bin/provisioner" --server "https://$NODE_IP:$APISERVER_PORT" \
+  --ca "$P/ca.crt" --cert "$P/provisioner.crt" --key "$P/provisioner.key" --root "$RUN_DIR/volumes"
 step_done
 
 step "importing the pause image into the cluster's containerd"

@@ -68,10 +68,11 @@ make_pki() {
   sign kube-controller-manager "/CN=system:kube-controller-manager"
   sign kube-scheduler "/CN=system:kube-scheduler"
   sign kube-proxy "/CN=system:kube-proxy"
-  # CoreDNS and metrics-server run as host processes with a cluster-admin identity: the harness
+  # CoreDNS, metrics-server and the volume provisioner run as host processes with a cluster-admin identity: the harness
   # is a single-user test cluster, and this spares two sets of hand-kept RBAC rules.
   sign coredns "/CN=scaledeck:coredns/O=system:masters"
   sign metrics-server "/CN=scaledeck:metrics-server/O=system:masters"
+  sign provisioner "/CN=scaledeck:provisioner/O=system:masters"
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
   local c

@@ -85,7 +85,7 @@ FORWARD_COMMENT=scaledeck-cluster
 PAUSE_IMAGE=scaledeck.local/pause:3.10
 CONTAINERD_SOCK="$RUN_DIR/containerd/containerd.sock"
 # Every process the harness starts, in start order (down stops them in reverse).
-COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy coredns metrics-server)
+COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler provisioner kubelet kube-proxy coredns metrics-server)
 
 pid_file() { echo "$RUN_DIR/pids/$1.pid"; }
 

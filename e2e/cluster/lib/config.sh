@@ -182,9 +182,9 @@ kind: StorageClass
 metadata:
   name: standard
   annotations: { storageclass.kubernetes.io/is-default-class: "true" }
-# kube-controller-manager's hostPath provisioner (--enable-hostpath-provisioner): one directory
-# per claim under /tmp/hostpath_pv, deleted with the claim, so volumes never stay Released.
-provisioner: kubernetes.io/host-path
+# The harness's provisioner (e2e/cluster/provisioner): a world-writable directory per claim under
+# RUN_DIR/volumes, deleted with the claim, so volumes never stay Released.
+provisioner: scaledeck.local/hostpath
 reclaimPolicy: Delete
 volumeBindingMode: Immediate
 ---

@@ -114,8 +114,6 @@ teardown_cluster() {
   remove_forward_rules
   remove_links
   remove_cgroups
-  # PersistentVolumes of the hostPath provisioner (kube-controller-manager writes them there).
-  rm -rf /tmp/hostpath_pv
   # Keep the logs of the last run for a post-mortem; everything else belongs to the stopped cluster.
   if [ -d "$RUN_DIR" ]; then
     find "$RUN_DIR" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} + 2>/dev/null || true

@@ -1,0 +1,3 @@
+module scaledeck.local/cluster-provisioner
+
+go 1.26
