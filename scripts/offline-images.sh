@@ -61,7 +61,7 @@ forget_old() {
 debian_uri() {
   local suffix="$1" fallback="$2" uri
   uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    grep -v '^[[:space:]]*#' | grep -oE "https?://[^[:space:]]+/${suffix}/?([[:space:]]|$)" | head -n1 | tr -d '[:space:]' || true)
+    grep -v '^[[:space:]]*#' | grep -oE "https?://[^[:space:]]+/${suffix}/?([[:space:]]|$)" | sed -n 1p | tr -d '[:space:]' || true)
   echo "${uri%/}" | grep . || echo "$fallback"
 }
 
@@ -71,7 +71,9 @@ MIRROR="${SCALEDECK_DEBIAN_MIRROR:-$(debian_uri debian http://deb.debian.org/deb
 SECURITY_MIRROR="${SCALEDECK_DEBIAN_SECURITY_MIRROR:-$(debian_uri debian-security http://deb.debian.org/debian-security)}"
 # Snapshot mirrors serve Release files past their Valid-Until; follow the host's apt on that.
 NO_VALID_UNTIL=false
-if command -v apt-config >/dev/null 2>&1 && apt-config dump 2>/dev/null | grep -qi 'Acquire::Check-Valid-Until "false"'; then
+# (Captured first: `cmd | grep -q` under pipefail fails at random when grep exits early.)
+apt_config=$(apt-config dump 2>/dev/null || true)
+if grep -qi 'Acquire::Check-Valid-Until "false"' <<<"$apt_config"; then
   NO_VALID_UNTIL=true
 fi
 
@@ -160,6 +162,30 @@ find_node_inputs() {
   fi
 }
 
+# The CAs this machine added to its trust store (/usr/local/share/ca-certificates, and the file in
+# NODE_EXTRA_CA_CERTS unless it is the system bundle): behind a TLS-inspecting proxy, npm inside
+# a container fails without them. Public certificates only; most machines have none.
+stage_host_cas() {
+  local dir="$1" f n=0
+  mkdir -p "$dir"
+  while IFS= read -r -d '' f; do
+    n=$((n + 1))
+    cp "$f" "$dir/host-$n.crt"
+  done < <(find /usr/local/share/ca-certificates -name '*.crt' -type f -print0 2>/dev/null | LC_ALL=C sort -z)
+  f="${NODE_EXTRA_CA_CERTS:-}"
+  if [ -n "$f" ] && [ -f "$f" ] && [ "$(readlink -f "$f")" != /etc/ssl/certs/ca-certificates.crt ]; then
+    cp "$f" "$dir/node-extra.crt"
+  fi
+}
+
+host_ca_hash() {
+  local tmp
+  tmp=$(mktemp -d)
+  stage_host_cas "$tmp"
+  hash_dir "$tmp"
+  rm -rf "$tmp"
+}
+
 # build_image NAME TAG [EXTRA-RECIPE-TEXT]: builds scripts/images/NAME as TAG on top of the base.
 # A staging folder is the build context so that per-image inputs (the node binary) can join it.
 build_image() {
@@ -174,6 +200,7 @@ build_image() {
   if [ "$name" = node ]; then
     cp "$NODE_BIN" "$ctx/node"
     cp -a "$NPM_DIR" "$ctx/npm"
+    stage_host_cas "$ctx/host-ca"
   fi
   old=$(image_id "$tag")
   say "building $tag"
@@ -191,7 +218,7 @@ build_image() {
 started_all=$SECONDS
 build_base
 find_node_inputs
-build_image node "$PREFIX/node:24" "$(sha256sum "$NODE_BIN" | cut -c1-20) $(cat "$NPM_DIR/package.json" | sha)"
+build_image node "$PREFIX/node:24" "$(sha256sum "$NODE_BIN" | cut -c1-20) $(sha <"$NPM_DIR/package.json") $(host_ca_hash)"
 build_image postgres "$PREFIX/postgres:15"
 build_image redis "$PREFIX/redis:7"
 build_image nginx "$PREFIX/nginx:1"
