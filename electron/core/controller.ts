@@ -4,7 +4,7 @@
  * desired replica count when a replica dies or is removed) and, for targets without a native
  * HPA, the autoscaler (samples CPU -> HorizontalAutoscaler.decide -> scale).
  */
-import { AutoscalerInputError, HorizontalAutoscaler } from './autoscaler.ts';
+import { AutoscalerInputError, HorizontalAutoscaler, type AutoscalerSpec } from './autoscaler.ts';
 import {
   commandSchemas,
   type CommandSchemas,
@@ -22,6 +22,11 @@ export interface ControllerOptions {
   reconcileIntervalMs?: number;
   /** How often the loop checks whether an autoscaler sync is due (the sync period comes from the profile). */
   autoscalerTickMs?: number;
+}
+
+function autoscalerSpec(config: EnabledAutoscaler): AutoscalerSpec {
+  const { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile } = config;
+  return { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile };
 }
 
 function hasMetrics(target: Target): target is Target & ReplicaMetricsSource {
@@ -71,7 +76,7 @@ export class Controller {
     if (config.enabled) {
       // The algorithm's own checks run before anything is stored, so nothing is half-applied.
       try {
-        new HorizontalAutoscaler({ ...config });
+        new HorizontalAutoscaler(autoscalerSpec(config));
       } catch (error) {
         if (error instanceof AutoscalerInputError)
           throw new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
@@ -128,7 +133,7 @@ export class Controller {
       }
       const key = JSON.stringify(config);
       if (this.autoscaler?.key !== key) {
-        this.autoscaler = { key, hpa: new HorizontalAutoscaler({ ...config }), lastSyncAt: 0 };
+        this.autoscaler = { key, hpa: new HorizontalAutoscaler(autoscalerSpec(config)), lastSyncAt: 0 };
         // The first sample only primes the CPU counters; the first decision averages over a period.
         await source.samplePods();
         this.autoscaler.lastSyncAt = now;
