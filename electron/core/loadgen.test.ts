@@ -155,7 +155,7 @@ describe('load generator against a local HTTP server', () => {
       `server stall: p50 ${report.latencyMs.p50} ms, p90 ${report.latencyMs.p90} ms, max ${report.latencyMs.max} ms`,
     );
     expect(report.latencyMs.max).toBeGreaterThanOrEqual(450);
-    expect(report.latencyMs.p90).toBeGreaterThanOrEqual(150);
+    expect(report.latencyMs.p90).toBeGreaterThanOrEqual(200);
     expect(report.dropped).toBe(0);
   });
 
@@ -193,7 +193,12 @@ describe('load generator against a local HTTP server', () => {
       `frozen 500 ms: corrected max ${correctedMax.toFixed(0)} ms vs from-send max ${naiveMax.toFixed(0)} ms`,
     );
     expect(correctedMax).toBeGreaterThan(400);
-    expect(report.latencyMs.max).toBeGreaterThan(400);
+    // ~100 of ~500 requests waited 0-500 ms: the reported percentiles carry it, where
+    // send-based timing (serviceTimeMs) would only show the one blocked request.
+    console.log(
+      `frozen 500 ms: p90 ${report.latencyMs.p90} ms, from-send p90 ${report.serviceTimeMs.p90} ms`,
+    );
+    expect(report.latencyMs.p90).toBeGreaterThanOrEqual(200);
   });
 
   it('stops on AbortSignal and sends nothing afterwards', async () => {
