@@ -33,7 +33,7 @@ run_initdb_scripts() {
         say "ran $f" ;;
       *.sql) psql_init -f "$f"; say "ran $f" ;;
       *.sql.gz) gunzip -c "$f" | psql_init; say "ran $f" ;;
-      *) [ -e "$f" ] && say "ignoring $f" ;;
+      *) if [ -e "$f" ]; then say "ignoring $f"; fi ;;
     esac
   done
 }
