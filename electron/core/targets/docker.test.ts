@@ -221,7 +221,7 @@ describe('Docker target against the real engine', () => {
     expect((await controller.status()).replicas).toHaveLength(1);
   });
 
-  it('kill a replica under load: replaced within 5 s, 0 failed requests', async () => {
+  it('kill or remove a replica under load: replaced within 5 s, 0 failed requests', async () => {
     await controller.scale({ replicas: 3 });
     const status = await target.waitReady();
     controller.start();
@@ -249,12 +249,24 @@ describe('Docker target against the real engine', () => {
       async () => (await replaced()) && (await controller.status()).readyReplicas === 3,
     );
     const replacedMs = Date.now() - killedAt;
+
+    // A replica removed behind Scaledeck's back: only the reconcile loop can bring the count back.
+    const removed = (await controller.status()).replicas[1]!;
+    const removedAt = Date.now();
+    await docker.getContainer(removed.id).remove({ force: true });
+    await waitUntil('three ready replicas after a removal', 5_000, async () => {
+      const now = await controller.status();
+      return now.readyReplicas === 3 && !now.replicas.some((r) => r.id === removed.id);
+    });
+    const recreatedMs = Date.now() - removedAt;
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const result = await load.stop();
     console.log(
-      `replica killed under load: replaced in ${replacedMs} ms; ${result.sent} requests, ${result.failed} failed`,
+      `under load: killed replica back in ${replacedMs} ms, removed replica recreated in ${recreatedMs} ms; ` +
+        `${result.sent} requests, ${result.failed} failed`,
     );
     expect(result.failed, result.failures.join('\n')).toBe(0);
+    expect(events.some((e) => e.type === 'scale' && e.source === 'reconcile')).toBe(true);
   });
 
   it('a restarted controller re-attaches without creating duplicates', async () => {

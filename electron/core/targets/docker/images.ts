@@ -49,7 +49,7 @@ export function contextFilter(contextDir: string): (relativePath: string) => boo
  */
 export async function buildApiImage(
   docker: Dockerode,
-  options: { nodeBase: string; contextDir?: string; onLog?: (line: string) => void },
+  options: { nodeBase: string; contextDir?: string; tag?: string; onLog?: (line: string) => void },
 ): Promise<string> {
   const contextDir = options.contextDir ?? SERVICE_DIR;
   if (!existsSync(path.join(contextDir, 'Dockerfile'))) {
@@ -59,7 +59,9 @@ export async function buildApiImage(
     );
   }
   const ignored = contextFilter(contextDir);
-  const tag = `${API_IMAGE_REPO}:${createHash('sha256').update(options.nodeBase).digest('hex').slice(0, 12)}`;
+  const tag =
+    options.tag ??
+    `${API_IMAGE_REPO}:${createHash('sha256').update(options.nodeBase).digest('hex').slice(0, 12)}`;
   const context = pack(contextDir, { ignore: (name) => ignored(path.relative(contextDir, name)) });
   const stream: NodeJS.ReadableStream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: tag,
