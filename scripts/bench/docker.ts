@@ -1,0 +1,340 @@
+// npm run bench:docker — how fast the Docker target adds replicas, against plain `docker run`.
+//
+// In one run, on the offline images (npm run images:offline) unless --settings says otherwise:
+//   1. deploy a fresh stack with one replica, timed from deploy() to every part healthy (warm
+//      images: the offline images and the API image are built before the clock starts);
+//   2. per round: the baseline, `docker run` of the API image with exactly a replica's
+//      configuration (network, env, CPU limit, healthcheck) until Docker reports it healthy;
+//      then Scaledeck's scale 1 -> 5 until all five are healthy AND each one has answered a
+//      request through the load balancer (its X-Replica seen); then back to 1.
+// Prints every figure, the medians and the ratio scale/baseline (goal <= 2x). The stack and the
+// baseline containers are removed at the end, also on failure or Ctrl-C.
+//
+// Options: --rounds N (default 3), --settings FILE, --json (one JSON document on stdout).
+// SCALEDECK_BENCH_API_IMAGE=ref uses a prebuilt API image instead of building service/.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import type Dockerode from 'dockerode';
+import { Controller } from '../../electron/core/controller.ts';
+import type { StackStatus } from '../../electron/core/contract.ts';
+import { loadSettings, resolveImages, type Settings } from '../../electron/core/settings.ts';
+import { DockerTarget } from '../../electron/core/targets/docker.ts';
+import { assertEngine, createDockerClient } from '../../electron/core/targets/docker/connect.ts';
+import { buildApiImage } from '../../electron/core/targets/docker/images.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SCALE_FROM = 1;
+const SCALE_TO = 5;
+/** Every step is bounded: a stack that never converges fails the run instead of hanging it. */
+const STEP_TIMEOUT_MS = 180_000;
+const POLL_MS = 100;
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    settings: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) {
+  console.error('--rounds: must be a whole number from 1 to 20');
+  process.exit(2);
+}
+
+/** Progress on stderr; stdout carries only the results. */
+function log(message: string): void {
+  process.stderr.write(`[bench:docker] ${message}\n`);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function offlineSettingsFile(): Promise<string> {
+  log('preparing the offline images (npm run images:offline; cached after the first run)');
+  const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const file = stdout.trim().split('\n').at(-1);
+  if (!file) throw new Error('scripts/offline-images.sh printed no settings path');
+  return file;
+}
+
+/** Quotes one argument for /bin/sh (the Docker CLI runs --health-cmd through a shell). */
+function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The baseline: the same container a replica is (image, env, network, CPU limit, healthcheck),
+ * started with the plain Docker CLI, timed until the engine reports it healthy. Secrets travel
+ * in an env file readable by this user only, deleted as soon as the container is created.
+ */
+async function dockerRunToHealthy(docker: Dockerode, replicaId: string, name: string): Promise<number> {
+  const replica = await docker.getContainer(replicaId).inspect();
+  const network = Object.keys(replica.NetworkSettings.Networks)[0];
+  const health = replica.Config.Healthcheck;
+  if (!network || !health?.Test || health.Test[0] !== 'CMD')
+    throw new Error(`replica ${replica.Name} has no network or no exec-form healthcheck to copy`);
+  const env = (replica.Config.Env ?? []).map((entry) =>
+    entry.startsWith('REPLICA_ID=') ? `REPLICA_ID=${name}` : entry,
+  );
+  const ns = (value: number | undefined) => `${Math.round((value ?? 0) / 1e6)}ms`;
+  const dir = await mkdtemp(path.join(tmpdir(), 'scaledeck-bench-'));
+  const envFile = path.join(dir, 'env');
+  await writeFile(envFile, `${env.join('\n')}\n`, { mode: 0o600 });
+  const cliArgs = [
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--label',
+    'scaledeck.bench=docker',
+    '--network',
+    network,
+    '--env-file',
+    envFile,
+    '--cpus',
+    String((replica.HostConfig.NanoCpus ?? 0) / 1e9 || 0.5),
+    '--health-cmd',
+    health.Test.slice(1).map(shellQuote).join(' '),
+    '--health-interval',
+    ns(health.Interval),
+    '--health-timeout',
+    ns(health.Timeout),
+    '--health-retries',
+    String(health.Retries ?? 3),
+    '--health-start-period',
+    ns(health.StartPeriod),
+    replica.Config.Image,
+  ];
+  const started = performance.now();
+  try {
+    await run('docker', cliArgs);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const container = docker.getContainer(name);
+  for (;;) {
+    const info = await container.inspect();
+    if (info.State.Health?.Status === 'healthy') return performance.now() - started;
+    if (!info.State.Running) throw new Error(`baseline container ${name} exited (${info.State.ExitCode})`);
+    if (performance.now() - started > STEP_TIMEOUT_MS)
+      throw new Error(`baseline ${name} not healthy in time`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** Requests through the load balancer; records which replica answered each one. */
+async function probeLoadBalancer(lb: string, seen: Set<string>, count: number): Promise<number> {
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      try {
+        const response = await fetch(`${lb}/healthz`, { signal: AbortSignal.timeout(2000) });
+        await response.arrayBuffer();
+        const replica = response.headers.get('x-replica');
+        if (response.ok && replica) seen.add(replica);
+        else failed++;
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  return failed;
+}
+
+interface ScaleResult {
+  allHealthyMs: number;
+  allServingMs: number;
+  doneMs: number;
+  lbProbeFailures: number;
+}
+
+/** Scale to SCALE_TO, timed until every replica is healthy and has answered through the LB. */
+async function scaleUpUntilServing(controller: Controller, lb: string): Promise<ScaleResult> {
+  const seen = new Set<string>();
+  let allHealthyMs = -1;
+  let allServingMs = -1;
+  let lbProbeFailures = 0;
+  const started = performance.now();
+  await controller.scale({ replicas: SCALE_TO });
+  for (;;) {
+    const [status] = await Promise.all([
+      controller.status(),
+      probeLoadBalancer(lb, seen, 2 * SCALE_TO).then((failed) => (lbProbeFailures += failed)),
+    ]);
+    const now = performance.now() - started;
+    const live = status.replicas.filter((replica) => replica.state !== 'draining');
+    const ready = live.filter((replica) => replica.state === 'ready');
+    if (allHealthyMs < 0 && ready.length === SCALE_TO && live.length === SCALE_TO) allHealthyMs = now;
+    if (allServingMs < 0 && live.length === SCALE_TO && live.every((replica) => seen.has(replica.name)))
+      allServingMs = now;
+    if (allHealthyMs >= 0 && allServingMs >= 0)
+      return { allHealthyMs, allServingMs, doneMs: Math.max(allHealthyMs, allServingMs), lbProbeFailures };
+    if (now > STEP_TIMEOUT_MS)
+      throw new Error(`scale to ${SCALE_TO}: not converged (${JSON.stringify(status)})`);
+    await sleep(POLL_MS);
+  }
+}
+
+async function waitForReplicas(controller: Controller, count: number): Promise<StackStatus> {
+  const started = performance.now();
+  for (;;) {
+    const status = await controller.status();
+    if (status.replicas.length === count && status.readyReplicas === count) return status;
+    if (performance.now() - started > STEP_TIMEOUT_MS)
+      throw new Error(`stack did not settle at ${count} replica(s)`);
+    await sleep(POLL_MS * 2);
+  }
+}
+
+async function removeBaselines(docker: Dockerode): Promise<void> {
+  const leftovers = await docker.listContainers({
+    all: true,
+    filters: { label: ['scaledeck.bench=docker'] },
+  });
+  await Promise.all(
+    leftovers.map((info) =>
+      docker
+        .getContainer(info.Id)
+        .remove({ force: true })
+        .catch(() => {}),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const docker = createDockerClient();
+  await assertEngine(docker);
+  const settingsFile = args.settings ?? process.env.SCALEDECK_SETTINGS ?? (await offlineSettingsFile());
+  let settings: Settings = await loadSettings(settingsFile);
+  // Scale-downs between rounds wait for drains; an idle replica exits at once, so keep it short.
+  settings = { ...settings, drainSeconds: Math.min(settings.drainSeconds, 5) };
+
+  // Warm images: the clock must not include building the API image.
+  const images = resolveImages(settings);
+  let apiImage = process.env.SCALEDECK_BENCH_API_IMAGE ?? images.api;
+  if (apiImage === undefined) {
+    log(`building the API image from service/ on ${images.nodeBase} (cached after the first run)`);
+    apiImage = await buildApiImage(docker, { nodeBase: images.nodeBase });
+  }
+  settings = { ...settings, images: { ...settings.images, api: apiImage } };
+
+  const stack = `bench-${randomBytes(3).toString('hex')}`;
+  const target = new DockerTarget(docker, settings, { stack });
+  const controller = new Controller(target, { maxReplicas: settings.maxReplicas });
+  let interrupted = false;
+  const cleanup = async () => {
+    await controller.dispose().catch(() => {});
+    await removeBaselines(docker);
+    await new DockerTarget(docker, settings, { stack }).teardown({ deleteVolumes: true }).catch((error) => {
+      log(
+        `teardown of stack ${stack} failed: ${String(error)}; remove it with: npx scaledeck down --stack ${stack} --volumes`,
+      );
+    });
+  };
+  process.once('SIGINT', () => {
+    interrupted = true;
+    log('interrupted; removing the benchmark stack');
+    void cleanup().then(() => process.exit(130));
+  });
+
+  try {
+    log(`deploying stack ${stack} with ${SCALE_FROM} replica (API image ${apiImage})`);
+    const deployStarted = performance.now();
+    const deployed = await controller.deploy({ replicas: SCALE_FROM });
+    const deployMs = performance.now() - deployStarted;
+    if (deployed.phase !== 'running') throw new Error(`deploy ended ${deployed.phase}`);
+    const lb = deployed.endpoints.loadBalancer;
+    if (lb === null) throw new Error('the load balancer publishes no port');
+    log(`deploy to healthy: ${seconds(deployMs)}`);
+
+    const perRound: { baselineMs: number; scale: ScaleResult }[] = [];
+    for (let round = 1; round <= rounds && !interrupted; round++) {
+      const status = await waitForReplicas(controller, SCALE_FROM);
+      const replica = status.replicas[0]!;
+      const baselineName = `scaledeck-${stack}-baseline-${round}`;
+      const baselineMs = await dockerRunToHealthy(docker, replica.id, baselineName);
+      await removeBaselines(docker);
+      log(`round ${round}: docker run -> healthy ${seconds(baselineMs)}`);
+
+      const scale = await scaleUpUntilServing(controller, lb);
+      log(
+        `round ${round}: scale ${SCALE_FROM} -> ${SCALE_TO}: all healthy ${seconds(scale.allHealthyMs)}, ` +
+          `all answering through the LB ${seconds(scale.allServingMs)}`,
+      );
+      perRound.push({ baselineMs, scale });
+      await controller.scale({ replicas: SCALE_FROM });
+    }
+
+    const baseline = median(perRound.map((r) => r.baselineMs));
+    const scaled = median(perRound.map((r) => r.scale.doneMs));
+    const ratio = scaled / baseline;
+    const settingsSource = args.settings ?? process.env.SCALEDECK_SETTINGS ?? 'offline images';
+    const summary = {
+      machine: { cpus: availableParallelism(), replicaCpus: settings.replicaCpus },
+      settings: settingsSource,
+      apiImage,
+      deployToHealthyMs: Math.round(deployMs),
+      rounds: perRound.map((r) => ({
+        dockerRunToHealthyMs: Math.round(r.baselineMs),
+        scaleAllHealthyMs: Math.round(r.scale.allHealthyMs),
+        scaleAllServingMs: Math.round(r.scale.allServingMs),
+        lbProbeFailures: r.scale.lbProbeFailures,
+      })),
+      median: { dockerRunToHealthyMs: Math.round(baseline), scaleToServingMs: Math.round(scaled) },
+      ratio: Number(ratio.toFixed(2)),
+      goal: 2,
+      meetsGoal: ratio <= 2,
+    };
+    await mkdir(path.join(ROOT, 'artifacts'), { recursive: true });
+    await writeFile(path.join(ROOT, 'artifacts/bench-docker.json'), `${JSON.stringify(summary, null, 2)}\n`);
+
+    if (args.json) {
+      console.log(JSON.stringify(summary, null, 2));
+      return;
+    }
+    console.log(
+      `Docker target benchmark (${availableParallelism()} CPUs, replica CPU limit ${settings.replicaCpus}, ${settingsSource})`,
+    );
+    console.log(`deploy -> every part healthy, warm images, ${SCALE_FROM} replica: ${seconds(deployMs)}`);
+    console.log('');
+    console.log(
+      `round  docker run -> healthy  scale ${SCALE_FROM}->${SCALE_TO}: all healthy  all via LB  ratio`,
+    );
+    perRound.forEach((r, i) => {
+      console.log(
+        `${String(i + 1).padEnd(7)}${seconds(r.baselineMs).padEnd(23)}${seconds(r.scale.allHealthyMs).padEnd(25)}` +
+          `${seconds(r.scale.allServingMs).padEnd(12)}${(r.scale.doneMs / r.baselineMs).toFixed(2)}x`,
+      );
+    });
+    console.log('');
+    console.log(
+      `median: docker run -> healthy ${seconds(baseline)}; scale ${SCALE_FROM} -> ${SCALE_TO} until all ${SCALE_TO} healthy and answering through the LB ${seconds(scaled)}`,
+    );
+    console.log(`ratio ${ratio.toFixed(2)}x (goal <= 2x): ${ratio <= 2 ? 'met' : 'NOT met'}`);
+  } finally {
+    if (!interrupted) {
+      log(`removing stack ${stack}`);
+      await cleanup();
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench:docker failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
