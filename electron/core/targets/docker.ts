@@ -54,6 +54,7 @@ import {
 } from './docker/stack-spec.ts';
 import type { ReplicaMetricsSource, Target } from './target.ts';
 
+const DRAINING_SUFFIX = '-draining';
 const ALIVE = new Set(['created', 'running', 'restarting', 'paused']);
 const COMPONENT_ROLES: ComponentRole[] = ['postgres', 'redis', 'lb', 'prometheus'];
 
@@ -71,7 +72,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   private readonly names: StackNames;
   private readonly publishedHost: string;
   private readonly listeners = new Set<CoreEventListener>();
-  /** Replicas this process is draining: excluded from routing decisions and from the count. */
+  /**
+   * Replicas being drained are excluded from the count. This process remembers its own; the
+   * engine-side mark is a rename (labels are immutable), so other controllers see it too.
+   */
   private readonly draining = new Set<string>();
   private readonly sampler: CpuSampler;
   private readonly readySince = new Map<string, number>();
@@ -79,6 +83,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   private apiImage: string | null = null;
   private secrets: StackSecrets | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
+  private lastWrittenSeq = -1;
 
   constructor(docker: Dockerode, settings: Settings, options: DockerTargetOptions = {}) {
     this.docker = docker;
@@ -105,15 +110,19 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     return run;
   }
 
+  private isDraining(info: ContainerInfo): boolean {
+    return this.draining.has(info.Id) || containerName(info).endsWith(DRAINING_SUFFIX);
+  }
+
   private list(role?: Role): Promise<ContainerInfo[]> {
     return this.docker.listContainers({ all: true, filters: stackFilter(this.stack, role) });
   }
 
   // ---- desired state on the engine -------------------------------------------------------
 
-  private async readState(): Promise<DesiredState | null> {
+  private async readState(): Promise<(DesiredState & { writtenAtMs: number }) | null> {
     const states = await this.list('state');
-    let best: DesiredState | null = null;
+    let best: (DesiredState & { writtenAtMs: number }) | null = null;
     for (const info of states) {
       const seq = Number(info.Labels[LABEL.stateSeq]);
       if (best !== null && seq <= best.seq) continue;
@@ -121,6 +130,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         seq,
         desiredReplicas: Number(info.Labels[LABEL.desiredReplicas] ?? 0),
         autoscaler: info.Labels[LABEL.autoscaler] ?? null,
+        writtenAtMs: info.Created * 1000,
       };
     }
     return best;
@@ -136,6 +146,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     await this.docker.createContainer(
       stateSpec({ stack: this.stack, names: this.names }, resolveImages(this.settings).redis, next),
     );
+    this.lastWrittenSeq = next.seq;
     // Older records go only after the new one exists: a crash in between leaves the newest winning.
     const stale = (await this.list('state')).filter((info) => Number(info.Labels[LABEL.stateSeq]) < next.seq);
     await Promise.all(stale.map((info) => removeContainer(this.docker, info.Id)));
@@ -372,6 +383,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
    */
   private async converge(ctx: StackContext, desired: number): Promise<{ drained: Promise<void> }> {
     const all = await this.list('api');
+    // Exited ones go even when marked draining: their drainer may have died with its process.
     const dead = all.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id));
     await Promise.all(
       dead.map(async (info) => {
@@ -385,7 +397,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         await removeContainer(this.docker, info.Id);
       }),
     );
-    const active = all.filter((info) => ALIVE.has(info.State) && !this.draining.has(info.Id));
+    const active = all.filter((info) => ALIVE.has(info.State) && !this.isDraining(info));
     if (active.length < desired) {
       await Promise.all(Array.from({ length: desired - active.length }, () => this.createReplica(ctx)));
       return { drained: Promise.resolve() };
@@ -417,6 +429,9 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   private async drain(info: ContainerInfo): Promise<void> {
     const container = this.docker.getContainer(info.Id);
     try {
+      const name = containerName(info);
+      if (!name.endsWith(DRAINING_SUFFIX))
+        await container.rename({ name: `${name}${DRAINING_SUFFIX}` }).catch(() => undefined);
       await container.stop({ t: this.settings.drainSeconds }).catch((error: { statusCode?: number }) => {
         if (error.statusCode !== 304 && error.statusCode !== 404) throw error;
       });
@@ -431,6 +446,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     return this.exclusive(async () => {
       const state = await this.readState();
       if (state === null) return { replaced: [], created: 0 };
+      // Another process just changed the desired state and is converging to it: let it finish
+      // rather than create replicas alongside it (the engine's Created has 1 s resolution).
+      if (state.seq !== this.lastWrittenSeq && Date.now() - state.writtenAtMs < 3000)
+        return { replaced: [], created: 0 };
       const before = await this.list('api');
       const ctx = await this.context();
       // Parts of the stack that stopped (not removed) are started again.
@@ -450,9 +469,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       const replaced = before
         .filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id))
         .map(containerName);
-      const activeBefore = before.filter(
-        (info) => ALIVE.has(info.State) && !this.draining.has(info.Id),
-      ).length;
+      const activeBefore = before.filter((info) => ALIVE.has(info.State) && !this.isDraining(info)).length;
       const { drained } = await this.converge(ctx, state.desiredReplicas);
       drained.catch((error: unknown) =>
         this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }),
@@ -494,7 +511,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   // ---- status and metrics ----------------------------------------------------------------
 
   private replicaState(info: ContainerInfo): ReplicaState {
-    if (this.draining.has(info.Id)) return 'draining';
+    if (this.isDraining(info)) return 'draining';
     if (!ALIVE.has(info.State) || info.State === 'paused') return 'stopped';
     const health = healthOf(info);
     if (health === 'healthy') return 'ready';
@@ -570,7 +587,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   /** The autoscaler's view of the replicas: readiness, start times, CPU of each one's limit. */
   async samplePods(): Promise<PodSample[]> {
     const replicas = (await this.list('api')).filter(
-      (info) => info.State === 'running' && !this.draining.has(info.Id),
+      (info) => info.State === 'running' && !this.isDraining(info),
     );
     this.sampler.retain(replicas.map((info) => info.Id));
     const now = Date.now();

@@ -28,7 +28,10 @@ beforeAll(async () => {
   await writeFile(path.join(contextDir, 'node_modules/pkg/index.js'), 'never sent');
   await writeFile(path.join(contextDir, 'src/app.js'), 'sent');
   await writeFile(path.join(contextDir, 'local.env'), 'never sent');
-  await writeFile(path.join(contextDir, '.dockerignore'), '# local files\n*.env\n');
+  await writeFile(
+    path.join(contextDir, '.dockerignore'),
+    '# local files\n*.env\nDockerfile\n.dockerignore\n',
+  );
   // The build fails unless the ignored files stayed out of the context.
   await writeFile(
     path.join(contextDir, 'Dockerfile'),
@@ -88,5 +91,6 @@ describe('images', () => {
     expect(ignored('node_modules/pkg/index.js')).toBe(true);
     expect(ignored('local.env')).toBe(true);
     expect(ignored('src/app.js')).toBe(false);
+    expect(ignored('Dockerfile')).toBe(false);
   });
 });

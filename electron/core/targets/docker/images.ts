@@ -33,6 +33,8 @@ export function contextFilter(contextDir: string): (relativePath: string) => boo
     }));
   rules.unshift({ negate: false, glob: 'node_modules' }, { negate: false, glob: 'dist' });
   return (relativePath) => {
+    // Like the docker CLI: the Dockerfile and .dockerignore are always sent, even when listed.
+    if (relativePath === 'Dockerfile' || relativePath === '.dockerignore') return false;
     const parts = relativePath.split(path.sep);
     let ignored = false;
     for (const rule of rules) {
