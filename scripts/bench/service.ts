@@ -7,6 +7,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -127,11 +129,13 @@ async function main(): Promise<void> {
     if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
     const auth = { authorization: `Bearer ${login.body.token as string}` };
 
+    const logDir = mkdtempSync(join(tmpdir(), 'scaledeck-bench-'));
+    cleanups.push(async () => rmSync(logDir, { recursive: true, force: true }));
     const helloPort = await freePort();
     const hello = spawnLogged(
       process.execPath,
       [join(root, 'service/test/harness/hello-server.ts')],
-      join(root, 'service/.bench-hello.log'),
+      join(logDir, 'hello.log'),
       { env: { PATH: process.env['PATH'], PORT: String(helloPort) } },
     );
     cleanups.unshift(() => hello.stop());

@@ -104,7 +104,7 @@ async function waitForDatabase(work: () => Promise<unknown>, logger: Logger): Pr
       return;
     } catch (err) {
       if (!isConnectionError(err) || Date.now() > deadline) throw err;
-      if (attempt === 1) logger.info({ err: { message: (err as Error).message } }, 'waiting for PostgreSQL');
+      if (attempt === 1) logger.info({ reason: (err as Error).message }, 'waiting for PostgreSQL');
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
     }
   }

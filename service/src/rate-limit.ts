@@ -48,7 +48,7 @@ export function rateLimit(opts: { redis: Redis; perSecond: number; logger: Logge
       if (now - lastFailOpenLog >= FAIL_OPEN_LOG_INTERVAL_MS) {
         lastFailOpenLog = now;
         opts.logger.warn(
-          { err: { message: outcome instanceof Error ? outcome.message : String(outcome) } },
+          { reason: outcome instanceof Error ? outcome.message : String(outcome) },
           'rate limiter unavailable (Redis unreachable): letting requests through',
         );
       }

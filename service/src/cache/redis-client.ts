@@ -19,7 +19,7 @@ export function createRedis(url: string, logger: Logger): Redis {
   let down = false;
   redis.on('error', (err: Error) => {
     // ioredis emits one error per failed reconnect; log the transition, not every attempt.
-    if (!down) logger.warn({ err: { message: err.message } }, 'redis connection error');
+    if (!down) logger.warn({ reason: err.message }, 'redis connection error');
     down = true;
   });
   redis.on('ready', () => {

@@ -69,7 +69,7 @@ export class UserCache {
       await this.deps.guard(() => this.deps.redis.del(keyFor(id)));
     } catch (err) {
       // The entry will expire by TTL; a write must not fail because the cache is away.
-      this.deps.logger.warn({ err: { message: (err as Error).message }, id }, 'cache invalidation failed');
+      this.deps.logger.warn({ reason: (err as Error).message, id }, 'cache invalidation failed');
     }
   }
 

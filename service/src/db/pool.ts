@@ -13,7 +13,7 @@ export function createPool(databaseUrl: string, max: number, logger: Logger): pg
     application_name: 'scaledeck-user-api',
   });
   // An idle client losing its server emits here; without a listener the process would crash.
-  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'postgres idle client error'));
+  pool.on('error', (err) => logger.warn({ reason: err.message }, 'postgres idle client error'));
   return pool;
 }
 
