@@ -8,6 +8,9 @@ import type { Metrics } from './metrics.js';
 export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
+    metrics.httpInFlight.inc();
+    // 'close' follows 'finish' and also fires when the client goes away first.
+    res.once('close', () => metrics.httpInFlight.dec());
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const pattern = (req.route as { path?: unknown } | undefined)?.path;

@@ -10,6 +10,7 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
+  httpInFlight: Gauge;
   cacheRequests: Counter<'result'>;
   cacheLoads: Counter;
   breakerState: Gauge;
@@ -36,6 +37,11 @@ export function createMetrics(pool: () => PoolStats | null, poolMax: number): Me
     help: 'HTTP request duration by method, route pattern and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const httpInFlight = new Gauge({
+    name: 'http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered',
     registers,
   });
   const cacheRequests = new Counter({
@@ -74,5 +80,5 @@ export function createMetrics(pool: () => PoolStats | null, poolMax: number): Me
   );
   new Gauge({ name: 'db_pool_max_connections', help: 'PostgreSQL pool size limit', registers }).set(poolMax);
 
-  return { registry, httpRequests, httpDuration, cacheRequests, cacheLoads, breakerState };
+  return { registry, httpRequests, httpDuration, httpInFlight, cacheRequests, cacheLoads, breakerState };
 }

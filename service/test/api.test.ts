@@ -328,7 +328,8 @@ describe('rate limit', () => {
         Array.from({ length: 20 }, () => call(limited.url, 'POST', '/auth/token', { body: {} })),
       );
       const rejected = replies.filter((r) => r.status === 429);
-      expect(rejected.length).toBeGreaterThanOrEqual(15);
+      // >= 10, not 15: the 20 requests may straddle two one-second windows on a slow machine.
+      expect(rejected.length).toBeGreaterThanOrEqual(10);
       expect(replies.filter((r) => r.status === 400).length).toBeGreaterThanOrEqual(1);
       const retryAfter = Number(rejected[0]!.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);

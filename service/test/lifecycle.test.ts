@@ -2,8 +2,9 @@
 // and SIGTERM with requests in flight (none fails, exit 0).
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from './harness/http.ts';
+import { call, metric } from './harness/http.ts';
 import { startPostgres, type PostgresServer } from './harness/postgres.ts';
+import { waitUntil } from './harness/processes.ts';
 import { startRedis, type RedisServer } from './harness/redis.ts';
 import { startService } from './harness/service.ts';
 
@@ -83,7 +84,13 @@ describe('SIGTERM', () => {
         return res;
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // SIGTERM only once the server has taken every request (in flight or already answered):
+    // bytes still in the kernel's accept queue are not "in flight" and would be refused.
+    await waitUntil(
+      'all sign-ins received',
+      async () => (await metric(api.url, 'http_requests_in_flight')) - 1 + finishedAt.length >= 16,
+      { intervalMs: 10 },
+    );
     const signalledAt = Date.now();
     process.kill(api.pid, 'SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 50));
