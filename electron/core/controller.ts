@@ -42,6 +42,8 @@ export class Controller {
   private readonly cancelTargetEvents: () => void;
   private autoscaler: { key: string; hpa: HorizontalAutoscaler; lastSyncAt: number } | null = null;
   private reconciling = false;
+  private reconcileAgain = false;
+  private readonly cancels: (() => void)[] = [];
   private autoscaling = false;
 
   constructor(target: Target, options: ControllerOptions) {
@@ -102,6 +104,8 @@ export class Controller {
   start(): void {
     if (this.timers.length > 0) return;
     this.timers.push(setInterval(() => void this.reconcileOnce(), this.options.reconcileIntervalMs));
+    const cancelWatch = this.target.watchChanges?.(() => void this.reconcileOnce());
+    if (cancelWatch) this.cancels.push(cancelWatch);
     if (hasMetrics(this.target)) {
       const source = this.target;
       this.timers.push(setInterval(() => void this.autoscaleOnce(source), this.options.autoscalerTickMs));
@@ -109,10 +113,17 @@ export class Controller {
   }
 
   private async reconcileOnce(): Promise<void> {
-    if (this.reconciling) return;
+    // A change that arrives mid-pass gets its own pass right after, not a skipped one.
+    if (this.reconciling) {
+      this.reconcileAgain = true;
+      return;
+    }
     this.reconciling = true;
     try {
-      await this.target.reconcile();
+      do {
+        this.reconcileAgain = false;
+        await this.target.reconcile();
+      } while (this.reconcileAgain && this.timers.length > 0);
     } catch (error) {
       this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) });
     } finally {
@@ -156,6 +167,7 @@ export class Controller {
 
   async dispose(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const cancel of this.cancels.splice(0)) cancel();
     this.cancelTargetEvents();
     this.listeners.clear();
     await this.target.dispose();

@@ -330,7 +330,7 @@ describe('Docker target against the real engine', () => {
     const last = events.flatMap((e) => (e.type === 'autoscaler' ? [e.decision] : [])).at(-1);
     console.log(`scaled back in: ${last?.reason}`);
     await controller.setAutoscaler({ enabled: false });
-  });
+  }, 300_000);
 
   it('the CLI reports status as JSON and exits 2 on bad input', async () => {
     const cli = path.join(ROOT, 'scripts/scaledeck');

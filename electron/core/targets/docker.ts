@@ -487,6 +487,30 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     });
   }
 
+  /**
+   * The engine's event stream, filtered to this stack's containers dying or being destroyed:
+   * lets the reconcile loop react at once instead of at its next tick.
+   */
+  watchChanges(onChange: () => void): () => void {
+    let cancelled = false;
+    let stream: NodeJS.ReadableStream | null = null;
+    void this.docker
+      .getEvents({
+        filters: { type: ['container'], event: ['die', 'destroy'], label: [`${LABEL.stack}=${this.stack}`] },
+      })
+      .then((events) => {
+        stream = events;
+        if (cancelled) (events as unknown as { destroy(): void }).destroy();
+        events.on('data', () => onChange());
+        events.on('error', () => undefined);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      (stream as unknown as { destroy(): void } | null)?.destroy();
+    };
+  }
+
   /** Waits until every desired replica is ready (healthy) and no other replica is starting. */
   async waitReady(timeoutMs = 120_000): Promise<StackStatus> {
     return this.waitReadyUnlocked(timeoutMs);

@@ -28,6 +28,8 @@ export interface Target {
   setAutoscaler(input: AutoscalerInput): Promise<EnabledAutoscaler | null>;
   /** Brings the running stack back to its desired state; returns what it changed. */
   reconcile(): Promise<{ replaced: string[]; created: number }>;
+  /** Calls onChange as soon as the engine reports a replica died or vanished; returns cancel(). */
+  watchChanges?(onChange: () => void): () => void;
   /** Pushes replica/scale events; returns cancel(). */
   observe(listener: CoreEventListener): () => void;
   teardown(input: TeardownInput, onProgress?: ProgressListener): Promise<void>;
