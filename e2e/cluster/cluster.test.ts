@@ -118,7 +118,7 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
     const pods = await waitReadyPods('probe', 2);
     expect(pods).toHaveLength(2);
     for (const pod of pods) expect((await httpGet(`http://${pod.ip}:8080/hostname`)).body).toBe(pod.name);
-  });
+  }, 150_000);
 
   it('has a real kubelet on its own containerd as its node', async () => {
     const node = JSON.parse(await kubectl(['get', 'node', paths.nodeName, '-o', 'json'])) as {
@@ -138,7 +138,7 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
       },
     );
     expect(containers).toContain(probeImage.split(':')[0]);
-  });
+  }, 60_000);
 
   it('answers through the Service ClusterIP, kubectl port-forward, and DNS from another pod', async () => {
     await waitReadyPods('probe', 2);
@@ -186,7 +186,7 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
       return res.status === 200 ? res.body : undefined;
     });
     expect(viaDns).toMatch(/^probe-/);
-  });
+  }, 240_000);
 
   it('lets a pod reach the API server through the kubernetes Service with its service-account token', async () => {
     const [client] = await waitReadyPods('client', 1);
@@ -196,7 +196,7 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
     expect(answer.url).toContain('https://10.96.0.1:443/');
     expect(answer.status).toBe(200);
     expect(answer.pods).toContain(client!.name);
-  });
+  }, 150_000);
 
   it('reports real CPU and memory use through kubectl top pods (metrics.k8s.io)', async () => {
     const pods = await waitReadyPods('probe', 2);

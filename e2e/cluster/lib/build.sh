@@ -28,20 +28,23 @@ run_logged() {
   local name=$1
   shift
   step "building $name (log: $LOG_DIR/$name.log)"
-  if ! "$@" >"$LOG_DIR/$name.log" 2>&1; then
+  # In the background, not in the `if`: errexit is off for functions called in a condition.
+  "$@" >"$LOG_DIR/$name.log" 2>&1 &
+  if ! wait $!; then
     tail -n 20 "$LOG_DIR/$name.log" >&2
     die "building $name failed; full log: $LOG_DIR/$name.log"
   fi
   step_done
 }
 
-# A throwaway main module that requires one upstream module: `go install mod@version` refuses
+# A throwaway main module that requires the package's module: `go install pkg@version` refuses
 # modules whose go.mod has replace directives (etcd, Kubernetes), a wrapper module does not.
+# `go get` of the package itself (not the module root) records every dependency it imports.
 wrapper_module() {
-  local dir=$1 module=$2 version=$3
+  local dir=$1 pkg=$2 version=$3
   rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
   go mod init scaledeck.local/build-"$(basename "$dir")"
-  go get "$module@$version"
+  go get "$pkg@$version"
 }
 
 # Kubernetes' own go.mod points every k8s.io/* module at ./staging, which is not part of the
@@ -64,14 +67,13 @@ build_kubernetes() {
   go build "${BUILD_FLAGS[@]}" -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean" -o "$WORK/out/" "${cmds[@]}"
   for b in "${K8S_BINARIES[@]}"; do mv "$WORK/out/$b" "$BIN_DIR/$b"; done
   # The pause binary (the sandbox's init) is C; it ships inside the Kubernetes module.
-  gcc -Os -static -o "$BIN_DIR/pause" "$(dirname "$gomod")/../kubernetes@$K8S_VERSION/build/pause/linux/pause.c" ||
-    gcc -Os -static -o "$BIN_DIR/pause" "$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/linux/pause.c"
-  strip "$BIN_DIR/pause" || true
+  gcc -Os -static -o "$BIN_DIR/pause" "$(go env GOMODCACHE)/k8s.io/kubernetes@$K8S_VERSION/build/pause/linux/pause.c"
+  strip "$BIN_DIR/pause"
 }
 
 build_go_binary() {
-  local name=$1 module=$2 version=$3 pkg=$4 ldflags=${5:-}
-  wrapper_module "$WORK/$name" "$module" "$version"
+  local name=$1 version=$2 pkg=$3 ldflags=${4:-}
+  wrapper_module "$WORK/$name" "$pkg" "$version"
   go build "${BUILD_FLAGS[@]}" -ldflags "-s -w $ldflags" -o "$WORK/out/$name" "$pkg"
   mv "$WORK/out/$name" "$BIN_DIR/$name"
 }
@@ -84,12 +86,12 @@ say "building the cluster's binaries into $BIN_DIR (cold: about 13 min on 2 core
 prefetch=$!
 if missing "${K8S_BINARIES[@]}" pause; then run_logged kubernetes build_kubernetes; fi
 wait "$prefetch" || true
-if missing etcd; then run_logged etcd build_go_binary etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" go.etcd.io/etcd/server/v3; fi
+if missing etcd; then run_logged etcd build_go_binary etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3; fi
 if missing metrics-server; then
-  run_logged metrics-server build_go_binary metrics-server sigs.k8s.io/metrics-server "$METRICS_SERVER_VERSION" \
+  run_logged metrics-server build_go_binary metrics-server "$METRICS_SERVER_VERSION" \
     sigs.k8s.io/metrics-server/cmd/metrics-server "-X sigs.k8s.io/metrics-server/pkg/version.gitVersion=$METRICS_SERVER_VERSION"
 fi
-if missing coredns; then run_logged coredns build_go_binary coredns github.com/coredns/coredns "$COREDNS_VERSION" github.com/coredns/coredns; fi
+if missing coredns; then run_logged coredns build_go_binary coredns "$COREDNS_VERSION" github.com/coredns/coredns; fi
 binaries_complete || die "some binaries are still missing from $BIN_DIR"
 rm -rf "$WORK"
 echo "$(($(now_ms) - started))" >"$K8S_CACHE_ROOT/$VERSION_KEY/build-ms"

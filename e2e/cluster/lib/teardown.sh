@@ -66,7 +66,7 @@ purge_kube_iptables() {
     command -v "$ipt" >/dev/null 2>&1 || continue
     for t in filter nat mangle; do
       "$ipt" -t "$t" -S >/dev/null 2>&1 || continue
-      "$ipt" -t "$t" -S | grep -E -- '-j KUBE-' | grep -vE '^-A KUBE-' | sed 's/^-A /-D /' | while read -r rule; do
+      { "$ipt" -t "$t" -S | grep -E -- '-j KUBE-' | grep -vE '^-A KUBE-' || true; } | sed 's/^-A /-D /' | while read -r rule; do
         eval "$ipt -w -t $t $rule" 2>/dev/null || true
       done
       for c in $("$ipt" -t "$t" -S | awk '/^-N KUBE-/ { print $2 }'); do "$ipt" -w -t "$t" -F "$c" 2>/dev/null || true; done
