@@ -218,11 +218,20 @@ build_image() {
 started_all=$SECONDS
 build_base
 find_node_inputs
-build_image node "$PREFIX/node:24" "$(sha256sum "$NODE_BIN" | cut -c1-20) $(sha <"$NPM_DIR/package.json") $(host_ca_hash)"
-build_image postgres "$PREFIX/postgres:15"
-build_image redis "$PREFIX/redis:7"
-build_image nginx "$PREFIX/nginx:1"
-build_image prometheus "$PREFIX/prometheus:2"
+# The images only share the base: build them side by side, so apt downloads and dpkg runs overlap.
+node_inputs="$(sha256sum "$NODE_BIN" | cut -c1-20) $(sha <"$NPM_DIR/package.json") $(host_ca_hash)"
+pids=()
+build_image node "$PREFIX/node:24" "$node_inputs" &
+pids+=($!)
+for image in postgres:15 redis:7 nginx:1 prometheus:2; do
+  build_image "${image%%:*}" "$PREFIX/$image" &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do
+  wait "$pid" || failed=1
+done
+[ "$failed" -eq 0 ] || die "some images failed to build (messages above)"
 say "images ready in $((SECONDS - started_all)) s"
 
 settings="$CACHE/settings.json"
