@@ -54,7 +54,9 @@ image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
 
 # Drops the image a tag pointed to before a rebuild, when nothing else uses it (best effort).
 forget_old() {
-  [ -n "$1" ] && [ "$1" != "$(image_id "$2")" ] && docker image rm "$1" >/dev/null 2>&1 || true
+  if [ -n "$1" ] && [ "$1" != "$(image_id "$2")" ]; then
+    docker image rm "$1" >/dev/null 2>&1 || true
+  fi
 }
 
 # The machine's Debian mirror (the debian and debian-security archives), as apt is configured.
@@ -143,7 +145,7 @@ EOF
 NODE_BIN=""
 NPM_DIR=""
 find_node_inputs() {
-  # shellcheck source=lib/node.sh
+  # shellcheck source=scripts/lib/node.sh
   . "$HERE/lib/node.sh"
   scaledeck_ensure_node >&2
   NODE_BIN=$(command -v node)

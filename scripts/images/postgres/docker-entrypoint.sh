@@ -29,6 +29,7 @@ run_initdb_scripts() {
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
       *.sh)
+        # shellcheck disable=SC1090 # user-supplied init scripts, sourced like upstream does
         if [ -x "$f" ]; then "$f"; else . "$f"; fi
         say "ran $f" ;;
       *.sql) psql_init -f "$f"; say "ran $f" ;;

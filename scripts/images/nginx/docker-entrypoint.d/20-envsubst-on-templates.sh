@@ -14,6 +14,7 @@ if [ ! -w "$output_dir" ]; then
   exit 0
 fi
 
+# shellcheck disable=SC2016,SC2046 # literal ${NAME} list for envsubst, one word per variable
 defined_envs=$(printf '${%s} ' $(awk "END { for (name in ENVIRON) { print ( name ~ /${filter}/ ) ? name : \"\" } }" </dev/null))
 find "$template_dir" -follow -type f -name "*$suffix" -print | while read -r template; do
   relative_path="${template#"$template_dir/"}"
