@@ -7,8 +7,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -52,10 +52,14 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const SEED_USERS = 100_000;
+// USER_HZ: 100 on every Linux architecture Node supports.
+const CLOCK_TICKS = 100;
 const HOT_KEYS = 100;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Row {
+  /** CPU time the server process spent per answered request: robust to a busy machine. */
+  serverCpuUs: number;
   scenario: string;
   reqPerSec: number;
   p50: number;
@@ -66,27 +70,40 @@ interface Row {
 }
 
 /** Runs one scenario; p50/p99 come from every response's own timing (sub-millisecond resolution). */
-async function measure(scenario: string, opts: AutocannonOptions): Promise<Row> {
+async function measure(scenario: string, serverPid: number, opts: AutocannonOptions): Promise<Row> {
   const samples: number[] = [];
   let failed = 0;
+  const cpuBefore = cpuMs(serverPid);
   const run = autocannon(opts);
   run.on('response', (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) samples.push(ms);
     else failed++;
   });
   const result = await run;
+  const cpuUsed = cpuMs(serverPid) - cpuBefore;
   samples.sort((a, b) => a - b);
   const pct = (p: number) =>
     samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? NaN;
   return {
     scenario,
     reqPerSec: samples.length / result.duration,
+    serverCpuUs: (cpuUsed * 1000) / Math.max(1, samples.length),
     p50: pct(50),
     p99: pct(99),
     total: result.requests.total,
     failed: failed + result.errors + result.timeouts,
     note: '',
   };
+}
+
+/** utime + stime of a process in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 async function cacheCounts(url: string) {
@@ -148,9 +165,9 @@ async function main(): Promise<void> {
     const base = { connections: CONNECTIONS, duration: SECONDS };
 
     // Warm-up so neither side is measured while V8 is still compiling.
-    await measure('warm-up', { ...base, duration: 2, url: `http://127.0.0.1:${helloPort}/hello` });
+    await measure('warm-up', hello.pid, { ...base, duration: 2, url: `http://127.0.0.1:${helloPort}/hello` });
     rows.push(
-      await measure('baseline: bare Express GET /hello', {
+      await measure('baseline: bare Express GET /hello', hello.pid, {
         ...base,
         url: `http://127.0.0.1:${helloPort}/hello`,
       }),
@@ -160,9 +177,15 @@ async function main(): Promise<void> {
     for (const id of hot) await call(api.url, 'GET', `/users/${id}`, { headers: auth });
     // Static request objects: autocannon builds each once, so the load tool spends its CPU on sending.
     const hotRequests = hot.map((id) => ({ path: `/users/${id}` }));
-    await measure('warm-up', { ...base, duration: 2, url: api.url, headers: auth, requests: hotRequests });
+    await measure('warm-up', api.pid, {
+      ...base,
+      duration: 2,
+      url: api.url,
+      headers: auth,
+      requests: hotRequests,
+    });
     let before = await cacheCounts(api.url);
-    const cached = await measure('cached GET /users/:id', {
+    const cached = await measure('cached GET /users/:id', api.pid, {
       ...base,
       url: api.url,
       headers: auth,
@@ -175,7 +198,7 @@ async function main(): Promise<void> {
     const cold = ids.slice(HOT_KEYS);
     let c = 0;
     before = await cacheCounts(api.url);
-    const uncached = await measure('uncached GET /users/:id', {
+    const uncached = await measure('uncached GET /users/:id', api.pid, {
       ...base,
       url: api.url,
       headers: auth,
@@ -187,7 +210,7 @@ async function main(): Promise<void> {
     uncached.note = `miss ratio ${((after.miss - before.miss) / Math.max(1, after.hit + after.miss - before.hit - before.miss)).toFixed(3)}`;
     rows.push(uncached);
 
-    const token = await measure('POST /auth/token (scrypt N=16384)', {
+    const token = await measure('POST /auth/token (scrypt N=16384)', api.pid, {
       ...base,
       url: api.url,
       requests: [
@@ -202,7 +225,7 @@ async function main(): Promise<void> {
     rows.push(token);
 
     const halfRate = Math.max(1, Math.floor(cached.reqPerSec / 2));
-    const paced = await measure(`cached GET /users/:id at ${halfRate} req/s (half max)`, {
+    const paced = await measure(`cached GET /users/:id at ${halfRate} req/s (half max)`, api.pid, {
       ...base,
       url: api.url,
       headers: auth,
@@ -220,6 +243,7 @@ async function main(): Promise<void> {
         'p50 ms': r.p50.toFixed(2),
         'p99 ms': r.p99.toFixed(2),
         requests: r.total,
+        'server CPU µs/req': r.serverCpuUs.toFixed(0),
         'non-2xx/errors': r.failed,
         note: r.note,
       })),
@@ -228,6 +252,11 @@ async function main(): Promise<void> {
     const ratioMet = ratio >= 0.5;
     const p99Met = paced.p99 <= 5;
     console.log(`ratio cached/baseline: ${ratio.toFixed(2)}x`);
+    console.log(
+      `server CPU per request, cached/baseline: ${(cached.serverCpuUs / baseline.serverCpuUs).toFixed(2)}x (machine load average at end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${cpus().length} cores)`,
+    );
     console.log(`goal cached >= 0.5x baseline: ${ratioMet ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}x)`);
     console.log(
       `goal cached p99 <= 5 ms at half the cached max rate (${halfRate} req/s): ${p99Met ? 'MET' : 'NOT MET'} (${paced.p99.toFixed(2)} ms)`,

@@ -74,13 +74,18 @@ export function createApp(deps: AppDeps): Express {
   );
 
   // Per route rather than app-wide, so requests rejected here still carry their route label.
-  const before = [
-    rateLimit({ redis: deps.redis, perSecond: deps.rateLimitPerSecond, logger: deps.logger }),
-    express.json({ limit: '16kb', strict: true }),
-  ];
+  // Only routes with a body get the JSON parser; reads skip it.
+  const limiter =
+    deps.rateLimitPerSecond > 0
+      ? [rateLimit({ redis: deps.redis, perSecond: deps.rateLimitPerSecond, logger: deps.logger })]
+      : [];
+  const json = express.json({ limit: '16kb', strict: true });
+  const pre = { read: limiter, write: [...limiter, json] };
   const auth = requireAuth(deps.tokens);
-  app.use(usersRouter({ repo: deps.repo, cache: deps.cache, scryptCost: deps.scryptCost, before, auth }));
-  app.use(authRouter({ repo: deps.repo, tokens: deps.tokens, scryptCost: deps.scryptCost, before }));
+  app.use(usersRouter({ repo: deps.repo, cache: deps.cache, scryptCost: deps.scryptCost, pre, auth }));
+  app.use(
+    authRouter({ repo: deps.repo, tokens: deps.tokens, scryptCost: deps.scryptCost, before: pre.write }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -18,8 +18,8 @@ export interface UsersRouteDeps {
   repo: UsersRepo;
   cache: UserCache;
   scryptCost: number;
-  /** Runs before each handler: rate limit, body parsing. */
-  before: RequestHandler[];
+  /** Run before each handler: rate limit (read), plus body parsing (write). */
+  pre: { read: RequestHandler[]; write: RequestHandler[] };
   auth: RequestHandler;
 }
 
@@ -41,9 +41,9 @@ function mayModify(principal: Principal, id: string): void {
 
 export function usersRouter(deps: UsersRouteDeps): Router {
   const router = Router();
-  const { repo, cache, before, auth } = deps;
+  const { repo, cache, pre, auth } = deps;
 
-  router.post('/users', ...before, async (req, res) => {
+  router.post('/users', ...pre.write, async (req, res) => {
     const body = parse(createUserBody, req.body, 'body');
     const passwordHash = await hashPassword(body.password, deps.scryptCost);
     const user = await repo
@@ -52,14 +52,14 @@ export function usersRouter(deps: UsersRouteDeps): Router {
     res.status(201).location(`/users/${user.id}`).json(user);
   });
 
-  router.get('/users', ...before, auth, async (req, res) => {
+  router.get('/users', ...pre.read, auth, async (req, res) => {
     const query = parse(listUsersQuery, req.query, 'query');
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const page = await repo.list(query.limit, after);
     res.json({ items: page.items, nextCursor: page.nextId === null ? null : encodeCursor(page.nextId) });
   });
 
-  router.get('/users/:id', ...before, auth, async (req, res) => {
+  router.get('/users/:id', ...pre.read, auth, async (req, res) => {
     const { id } = parse(userIdParams, req.params, 'params');
     const { json, result } = await cache.read(id, async () => {
       const user = await repo.findById(id);
@@ -70,7 +70,7 @@ export function usersRouter(deps: UsersRouteDeps): Router {
     res.type('application/json').send(json);
   });
 
-  router.patch('/users/:id', ...before, auth, async (req, res) => {
+  router.patch('/users/:id', ...pre.write, auth, async (req, res) => {
     const principal = principalOf(res.locals);
     const { id } = parse(userIdParams, req.params, 'params');
     mayModify(principal, id);
@@ -90,7 +90,7 @@ export function usersRouter(deps: UsersRouteDeps): Router {
     res.json(user);
   });
 
-  router.delete('/users/:id', ...before, auth, async (req, res) => {
+  router.delete('/users/:id', ...pre.read, auth, async (req, res) => {
     const principal = principalOf(res.locals);
     const { id } = parse(userIdParams, req.params, 'params');
     mayModify(principal, id);
