@@ -92,7 +92,15 @@ build_base() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||
       die "could not install debootstrap (apt-get install debootstrap)"
   fi
-  [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] && keyring=(--keyring=/usr/share/keyrings/debian-archive-keyring.gpg)
+  # Ubuntu and other hosts lack Debian's archive keys until this package is installed.
+  if [ ! -f /usr/share/keyrings/debian-archive-keyring.gpg ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing debian-archive-keyring"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debian-archive-keyring >/dev/null ||
+      die "could not install debian-archive-keyring, which debootstrap needs to verify the mirror"
+  fi
+  if [ -f /usr/share/keyrings/debian-archive-keyring.gpg ]; then
+    keyring=(--keyring=/usr/share/keyrings/debian-archive-keyring.gpg)
+  fi
   case "$MIRROR" in https://*) include=(--include=ca-certificates) ;; esac
 
   rootfs=$(mktemp -d "${TMPDIR:-/var/tmp}/scaledeck-rootfs.XXXXXX")
