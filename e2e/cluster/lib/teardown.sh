@@ -42,6 +42,15 @@ remove_containers() {
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
     case "$exe" in */containerd-shim-runc-v2*) kill -KILL "$pid" 2>/dev/null || true ;; esac
   done
+  # A shim whose bundle is already gone (a run that crashed mid-cleanup) is still ours if it was
+  # started with our containerd's socket, which lives in our run dir: match that exact argument.
+  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+    case "$exe" in */containerd-shim-runc-v2*) ;; *) continue ;; esac
+    if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$CONTAINERD_SOCK"; then
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
 }
 
 unmount_all() {
@@ -107,8 +116,10 @@ teardown_cluster() {
   for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
     [ "${COMPONENTS[$i]}" = containerd ] || stop_component "${COMPONENTS[$i]}"
   done
-  remove_containers
+  # containerd before the containers: alive, it would react to their exits by deleting bundles
+  # (and with them the shims' PID files) while the shims themselves linger.
   stop_component containerd
+  remove_containers
   unmount_all
   purge_kube_iptables
   remove_forward_rules
