@@ -176,9 +176,14 @@ function slowest(startups: Startup[]): Startup {
   };
 }
 
-/** Requests through the load balancer; records which replica answered each one. */
-async function probeLoadBalancer(lb: string, seen: Set<string>, count: number): Promise<number> {
-  let failed = 0;
+/** Requests through the load balancer; records which replica answered, and why others failed. */
+async function probeLoadBalancer(
+  lb: string,
+  seen: Set<string>,
+  failures: Map<string, number>,
+  count: number,
+): Promise<void> {
+  const fail = (reason: string) => failures.set(reason, (failures.get(reason) ?? 0) + 1);
   await Promise.all(
     Array.from({ length: count }, async () => {
       try {
@@ -186,20 +191,21 @@ async function probeLoadBalancer(lb: string, seen: Set<string>, count: number): 
         await response.arrayBuffer();
         const replica = response.headers.get('x-replica');
         if (response.ok && replica) seen.add(replica);
-        else failed++;
-      } catch {
-        failed++;
+        else fail(`HTTP ${response.status}${replica ? '' : ' without X-Replica'}`);
+      } catch (error) {
+        fail((error as Error).name === 'TimeoutError' ? 'no answer in 2 s' : (error as Error).message);
       }
     }),
   );
-  return failed;
 }
 
 interface ScaleResult {
   allHealthyMs: number;
   allServingMs: number;
   doneMs: number;
-  lbProbeFailures: number;
+  /** Requests through the LB during the scale that did not succeed, by reason. */
+  lbFailures: Record<string, number>;
+  lbRequests: number;
   /** When controller.scale() returned: every new replica created and started. */
   scaleCallMs: number;
   startup: Startup;
@@ -215,7 +221,8 @@ async function scaleUpUntilServing(
   const seen = new Set<string>();
   let allHealthyMs = -1;
   let allServingMs = -1;
-  let lbProbeFailures = 0;
+  const failures = new Map<string, number>();
+  let lbRequests = 0;
   const requestedAt = Date.now();
   const started = performance.now();
   await controller.scale({ replicas: SCALE_TO });
@@ -223,8 +230,9 @@ async function scaleUpUntilServing(
   for (;;) {
     const [status] = await Promise.all([
       controller.status(),
-      probeLoadBalancer(lb, seen, 2 * SCALE_TO).then((failed) => (lbProbeFailures += failed)),
+      probeLoadBalancer(lb, seen, failures, 2 * SCALE_TO),
     ]);
+    lbRequests += 2 * SCALE_TO;
     const now = performance.now() - started;
     const live = status.replicas.filter((replica) => replica.state !== 'draining');
     const ready = live.filter((replica) => replica.state === 'ready');
@@ -237,7 +245,8 @@ async function scaleUpUntilServing(
         await Promise.all(added.map((replica) => startupOf(docker, replica.id, requestedAt))),
       );
       const doneMs = Math.max(allHealthyMs, allServingMs);
-      return { allHealthyMs, allServingMs, doneMs, lbProbeFailures, scaleCallMs, startup };
+      const lbFailures = Object.fromEntries(failures);
+      return { allHealthyMs, allServingMs, doneMs, lbFailures, lbRequests, scaleCallMs, startup };
     }
     if (now > STEP_TIMEOUT_MS)
       throw new Error(`scale to ${SCALE_TO}: not converged (${JSON.stringify(status)})`);
@@ -383,7 +392,8 @@ async function main(): Promise<void> {
         parallelDockerRunsToHealthyMs: Math.round(r.parallelMs),
         scaleAllHealthyMs: Math.round(r.scale.allHealthyMs),
         scaleAllServingMs: Math.round(r.scale.allServingMs),
-        lbProbeFailures: r.scale.lbProbeFailures,
+        lbRequests: r.scale.lbRequests,
+        lbFailures: r.scale.lbFailures,
         scaleCallReturnedMs: Math.round(r.scale.scaleCallMs),
         baselineBreakdown: r.baseline,
         parallelDockerRunsBreakdownSlowest: r.parallel,
@@ -455,6 +465,15 @@ async function main(): Promise<void> {
           `+${seconds(startup.healthyAfterStartMs)}`,
           String(startup.failedChecks),
         ]);
+    });
+    console.log('');
+    console.log(`requests through the LB while scaling up (${2 * SCALE_TO} per ${POLL_MS} ms poll), failed:`);
+    perRound.forEach((r, i) => {
+      const failed = Object.entries(r.scale.lbFailures);
+      const detail = failed.map(([reason, n]) => `${reason} x ${n}`).join(', ');
+      console.log(
+        `  round ${i + 1}: ${failed.reduce((sum, [, n]) => sum + n, 0)} of ${r.scale.lbRequests}${detail ? ` (${detail})` : ''}`,
+      );
     });
     console.log('');
     console.log(
