@@ -257,6 +257,12 @@ describe('Docker target against the real engine', () => {
     await waitUntil('three ready replicas after a removal', 5_000, async () => {
       const now = await controller.status();
       return now.readyReplicas === 3 && !now.replicas.some((r) => r.id === removed.id);
+    }).catch(async (error: unknown) => {
+      const since = events.filter((e) => e.at >= removedAt).map((e) => ({ ...e, at: e.at - removedAt }));
+      const now = await controller.status();
+      throw new Error(
+        `${(error as Error).message}\nevents: ${JSON.stringify(since)}\nreplicas: ${JSON.stringify(now.replicas)}`,
+      );
     });
     const recreatedMs = Date.now() - removedAt;
     await new Promise((resolve) => setTimeout(resolve, 1000));
