@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const password = randomBytes(12).toString('base64url');
     const seeded = await promisify(execFile)(
       process.execPath,
-      [join(root, 'service/dist/seed.js'), '--count', String(SEED_USERS), '--password', password],
+      [join(root, 'service/dist/seed.js'), '--count', String(SEED_USERS), `--password=${password}`],
       { env: { PATH: process.env['PATH'], DATABASE_URL: databaseUrl, SCRYPT_COST: '16384' } },
     );
     console.log(seeded.stdout.trim());
@@ -233,6 +233,15 @@ async function main(): Promise<void> {
       overallRate: halfRate,
     });
     rows.push(paced);
+    // The same pace against the bare baseline: the latency floor this machine gives any process
+    // right now, so a missed p99 goal can be told apart from a busy machine.
+    rows.push(
+      await measure(`baseline GET /hello at ${halfRate} req/s`, hello.pid, {
+        ...base,
+        url: `http://127.0.0.1:${helloPort}/hello`,
+        overallRate: halfRate,
+      }),
+    );
 
     const baseline = rows[0]!;
     console.log('');
@@ -259,7 +268,7 @@ async function main(): Promise<void> {
     );
     console.log(`goal cached >= 0.5x baseline: ${ratioMet ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}x)`);
     console.log(
-      `goal cached p99 <= 5 ms at half the cached max rate (${halfRate} req/s): ${p99Met ? 'MET' : 'NOT MET'} (${paced.p99.toFixed(2)} ms)`,
+      `goal cached p99 <= 5 ms at half the cached max rate (${halfRate} req/s): ${p99Met ? 'MET' : 'NOT MET'} (${paced.p99.toFixed(2)} ms; bare baseline at the same rate: ${rows[rows.length - 1]!.p99.toFixed(2)} ms)`,
     );
     const failures = rows.reduce((n, r) => n + r.failed, 0);
     if (failures > 0) {
