@@ -196,6 +196,27 @@ describe('PATCH and DELETE', () => {
     expect(after.body.name).toBe('Changed');
   });
 
+  it('invalidates for every replica: a write through one is seen by a read through another', async () => {
+    const other = await startService({
+      databaseUrl,
+      redisUrl: redis.url,
+      env: { JWT_SECRET: api.jwtSecret },
+    });
+    try {
+      const user = await signUp('Shared');
+      const viaOther = () => call(other.url, 'GET', `/users/${user.id}`, { token: user.token });
+      await viaOther();
+      expect((await viaOther()).headers.get('x-cache')).toBe('hit');
+      await req('PATCH', `/users/${user.id}`, { token: user.token, body: { name: 'Renamed elsewhere' } });
+      const after = await viaOther();
+      expect(after.headers.get('x-replica')).toBe(other.replicaId);
+      expect(after.headers.get('x-cache')).toBe('miss');
+      expect(after.body.name).toBe('Renamed elsewhere');
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('changes the password: the old one stops working', async () => {
     const user = await signUp('Rotator');
     const res = await req('PATCH', `/users/${user.id}`, {
