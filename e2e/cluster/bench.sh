@@ -18,7 +18,8 @@ while [ $# -gt 0 ]; do
 done
 [[ "$pods" =~ ^[1-9][0-9]*$ ]] || die "--pods must be a positive integer, got $pods"
 require_root bench:cluster
-command_line="npm run bench:cluster$( [ "$cold" = true ] && echo ' -- --cold')"
+command_line="npm run bench:cluster"
+[ "$cold" = true ] && command_line="$command_line -- --cold"
 secs() { printf '%d.%01d s' $(($1 / 1000)) $((($1 % 1000) / 100)); }
 
 was_up=false

@@ -18,6 +18,13 @@ import {
 } from './lib/cluster.ts';
 
 const isRoot = process.getuid?.() === 0;
+
+// A zombie (stopped, not yet reaped by PID 1) does not run any more.
+function isRunning(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}/stat`)) return false;
+  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+  return state !== 'Z' && state !== 'X';
+}
 const ns = `sdk-cluster-test-${process.pid}`;
 let paths: HarnessPaths;
 let kubectl: ReturnType<typeof makeKubectl>;
@@ -312,7 +319,7 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
     expect(pids.size).toBeGreaterThanOrEqual(9);
     await runScript('down.sh');
     for (const [name, pid] of pids) {
-      expect(existsSync(`/proc/${pid}`) ? `${name} (${pid}) still runs` : 'gone').toBe('gone');
+      expect(isRunning(pid) ? `${name} (${pid}) still runs` : 'gone').toBe('gone');
     }
     const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
     expect(links).not.toContain(paths.nodeBridge);

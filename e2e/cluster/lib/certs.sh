@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run: the cluster's PKI, made with openssl on each fresh start (keys never leave RUN_DIR).
 
 # sign NAME SUBJECT [SAN] : a key and a certificate signed by the cluster CA.

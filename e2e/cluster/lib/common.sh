@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run: paths, logging and small helpers shared by the cluster scripts.
 # shellcheck source=versions.sh
 . "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
@@ -89,6 +90,14 @@ COMPONENTS=(etcd kube-apiserver containerd kube-controller-manager kube-schedule
 
 pid_file() { echo "$RUN_DIR/pids/$1.pid"; }
 
+# Running, not a zombie: our components are reparented to PID 1 once up.sh exits, and the init of
+# some machines reaps late, so a stopped component can linger as a zombie for a while.
+pid_running() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # The recorded PID of a component, only if that PID still runs the binary we started
 # (a recycled PID of some other program is never signalled).
 live_pid() {
@@ -96,7 +105,7 @@ live_pid() {
   f=$(pid_file "$1")
   [ -f "$f" ] || return 1
   read -r pid want <"$f" || return 1
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  [ -n "$pid" ] && pid_running "$pid" || return 1
   exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
   [ "${exe% (deleted)}" = "$want" ] || return 1
   echo "$pid"

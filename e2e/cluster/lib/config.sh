@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run: writes the configuration files of every component into RUN_DIR/config.
 
 # pick_port BASE : the first port from BASE up that nothing listens on, never one picked already.

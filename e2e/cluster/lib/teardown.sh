@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run: stops a cluster of this harness and removes everything it left on the machine.
 # Used by down.sh, and by up.sh before a fresh start: processes end with a session, but bridges,
 # mounts and iptables rules outlive them, and the next run (CI) comes right after on the same box.
@@ -10,13 +11,13 @@ stop_component() {
     return 0
   }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    [ -d "/proc/$pid" ] || break
+  for i in $(seq 1 100); do
+    pid_running "$pid" || break
     sleep 0.1
   done
-  [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null
+  pid_running "$pid" && kill -KILL "$pid" 2>/dev/null
   for i in $(seq 1 50); do
-    [ -d "/proc/$pid" ] || break
+    pid_running "$pid" || break
     sleep 0.1
   done
   rm -f "$(pid_file "$name")"
@@ -44,7 +45,8 @@ remove_containers() {
   done
   # A shim whose bundle is already gone (a run that crashed mid-cleanup) is still ours if it was
   # started with our containerd's socket, which lives in our run dir: match that exact argument.
-  for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+  for f in /proc/[0-9]*; do
+    pid=${f#/proc/}
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
     case "$exe" in */containerd-shim-runc-v2*) ;; *) continue ;; esac
     if tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$CONTAINERD_SOCK"; then
@@ -56,7 +58,7 @@ remove_containers() {
 unmount_all() {
   local m p
   # Deepest first, so that nested mounts (a pod's secret volume inside its dir) go before parents.
-  for m in $(awk -v root="$RUN_DIR/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+  awk -v root="$RUN_DIR/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
   for p in $NETNS_PATHS; do

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run. The pinned versions of every part of the local cluster, in one place:
 # the binary cache is keyed by all of them, so bumping one builds a fresh set.
 K8S_VERSION=v1.37.2
