@@ -5,7 +5,7 @@
 
 CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$CLUSTER_DIR/../.." && pwd)"
-K8S_CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck/k8s"
+K8S_CACHE_ROOT="${SCALEDECK_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck/k8s}"
 VERSION_KEY="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_ms-${METRICS_SERVER_VERSION}_coredns-${COREDNS_VERSION}"
 BIN_DIR="$K8S_CACHE_ROOT/$VERSION_KEY/bin"
 # The run directory holds everything of one running cluster: certs, configs, logs, pids, state.
