@@ -46,6 +46,7 @@ import {
   prometheusSpec,
   redisSpec,
   replicaSpec,
+  frontEndpoint,
   secretsFromEnv,
   stateSpec,
   type DesiredState,
@@ -84,6 +85,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   private secrets: StackSecrets | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
   private lastWrittenSeq = -1;
+  private disposed = false;
 
   constructor(docker: Dockerode, settings: Settings, options: DockerTargetOptions = {}) {
     this.docker = docker;
@@ -285,21 +287,25 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   }
 
   private async ensureNetworkAndVolume(): Promise<void> {
-    const networks = await this.docker.listNetworks({ filters: { name: [this.names.network] } });
-    if (!networks.some((network) => network.Name === this.names.network)) {
-      await this.docker.createNetwork({
-        Name: this.names.network,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        Labels: stackLabels(this.stack, 'network'),
-      });
-    }
+    await Promise.all([this.ensureNetwork(this.names.network), this.ensureNetwork(this.names.frontNetwork)]);
     try {
       await this.docker.getVolume(this.names.dataVolume).inspect();
     } catch {
       await this.docker.createVolume({
         Name: this.names.dataVolume,
         Labels: stackLabels(this.stack, 'data'),
+      });
+    }
+  }
+
+  private async ensureNetwork(name: string): Promise<void> {
+    const networks = await this.docker.listNetworks({ filters: { name: [name] } });
+    if (!networks.some((network) => network.Name === name)) {
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: stackLabels(this.stack, 'network'),
       });
     }
   }
@@ -418,6 +424,60 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     const container = await this.docker.createContainer(replicaSpec(ctx, name));
     await container.start();
     this.emit({ type: 'replica', at: Date.now(), kind: 'created', name });
+    void this.promoteWhenHealthy(container.id);
+  }
+
+  private isOnFront(info: { NetworkSettings?: { Networks?: Record<string, unknown> } }): boolean {
+    return info.NetworkSettings?.Networks?.[this.names.frontNetwork] !== undefined;
+  }
+
+  /** Puts a healthy replica behind the load balancer (alias `api` on the front network). */
+  private async promote(id: string): Promise<void> {
+    try {
+      await this.docker
+        .getNetwork(this.names.frontNetwork)
+        .connect({ Container: id, EndpointConfig: frontEndpoint() });
+    } catch (error) {
+      // Already connected (another pass got there first) or gone: both fine.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 403 && status !== 404 && status !== 409 && !/already exists/.test(String(error)))
+        throw error;
+    }
+  }
+
+  /** Polls one new replica's health and promotes it at once; reconcile() covers a process that died meanwhile. */
+  private async promoteWhenHealthy(id: string, timeoutMs = 180_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.disposed && Date.now() < deadline) {
+      const info = await this.docker
+        .getContainer(id)
+        .inspect()
+        .catch(() => null);
+      if (info === null || !info.State.Running) return;
+      if (info.State.Health?.Status === 'healthy') {
+        if (!this.isOnFront(info)) await this.promote(id).catch(() => undefined);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** Keeps the front network equal to the healthy replicas: promotes missed ones, takes unhealthy ones out. */
+  private async syncFront(replicas: ContainerInfo[]): Promise<void> {
+    await Promise.all(
+      replicas.map(async (info) => {
+        if (info.State !== 'running' || this.isDraining(info)) return;
+        const health = healthOf(info);
+        const onFront = this.isOnFront(info);
+        if (health === 'healthy' && !onFront) await this.promote(info.Id);
+        if (health === 'unhealthy' && onFront) {
+          await this.docker
+            .getNetwork(this.names.frontNetwork)
+            .disconnect({ Container: info.Id })
+            .catch(() => undefined);
+        }
+      }),
+    );
   }
 
   /**
@@ -470,6 +530,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         .filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id))
         .map(containerName);
       const activeBefore = before.filter((info) => ALIVE.has(info.State) && !this.isDraining(info)).length;
+      await this.syncFront(before);
       const { drained } = await this.converge(ctx, state.desiredReplicas);
       drained.catch((error: unknown) =>
         this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }),
@@ -538,7 +599,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     if (this.isDraining(info)) return 'draining';
     if (!ALIVE.has(info.State) || info.State === 'paused') return 'stopped';
     const health = healthOf(info);
-    if (health === 'healthy') return 'ready';
+    if (health === 'healthy') return this.isOnFront(info) ? 'ready' : 'starting';
     if (health === 'unhealthy') return 'unhealthy';
     return 'starting';
   }
@@ -619,7 +680,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       replicas.map(async (info) => {
         const details = await this.docker.getContainer(info.Id).inspect();
         const startedAt = Date.parse(details.State.StartedAt);
-        const ready = details.State.Health?.Status === 'healthy';
+        const ready = details.State.Health?.Status === 'healthy' && this.isOnFront(details);
         const name = containerName(info);
         this.trackTransition(info.Id, name, ready ? 'ready' : 'starting', now);
         const cpuLimit = (details.HostConfig.NanoCpus ?? 0) / 1e9 || this.settings.replicaCpus;
@@ -683,6 +744,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.listeners.clear();
     await this.mutex;
   }

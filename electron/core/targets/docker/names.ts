@@ -18,7 +18,10 @@ export function stackNames(stack: string) {
   const prefix = `scaledeck-${stack}`;
   return {
     prefix,
+    /** PostgreSQL, Redis and every replica. */
     network: prefix,
+    /** NGINX, Prometheus and the replicas that passed their healthcheck, under the alias `api`. */
+    frontNetwork: `${prefix}-front`,
     dataVolume: `${prefix}-pgdata`,
     postgres: `${prefix}-postgres`,
     redis: `${prefix}-redis`,

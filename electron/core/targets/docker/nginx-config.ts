@@ -25,7 +25,8 @@ server {
     proxy_set_header X-Forwarded-Proto $scheme;
     # A replica that is stopping or gone refuses or resets the connection: try the next one.
     proxy_next_upstream error timeout http_502 http_503;
-    proxy_next_upstream_tries 4;
+    # 0 = as many tries as there are replicas: a scale-down stops several at once.
+    proxy_next_upstream_tries 0;
     proxy_next_upstream_timeout 10s;
     proxy_connect_timeout 1s;
     proxy_read_timeout 30s;

@@ -6,6 +6,7 @@ import { stackNames, validateStackName } from './names.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { prometheusConfig } from './prometheus-config.ts';
 import {
+  frontEndpoint,
   generateSecrets,
   loadBalancerSpec,
   postgresSpec,
@@ -38,7 +39,7 @@ describe('stack spec (pure)', () => {
     prometheusSpec(ctx),
   ];
 
-  it('labels every container with the stack and its role, on the stack network', () => {
+  it('labels every container with the stack and its role; the edge sits on the front network', () => {
     expect(specs.map((spec) => spec.Labels?.['scaledeck.role'])).toEqual([
       'postgres',
       'redis',
@@ -46,9 +47,15 @@ describe('stack spec (pure)', () => {
       'lb',
       'prometheus',
     ]);
+    expect(specs.map((spec) => spec.HostConfig?.NetworkMode)).toEqual([
+      'scaledeck-demo',
+      'scaledeck-demo',
+      'scaledeck-demo',
+      'scaledeck-demo-front',
+      'scaledeck-demo-front',
+    ]);
     for (const spec of specs) {
       expect(spec.Labels?.['scaledeck.stack']).toBe('demo');
-      expect(spec.HostConfig?.NetworkMode).toBe('scaledeck-demo');
       expect(spec.HostConfig?.RestartPolicy?.Name).toBe('unless-stopped');
     }
   });
@@ -65,12 +72,13 @@ describe('stack spec (pure)', () => {
     }
   });
 
-  it('gives each replica the api alias, a CPU limit, a 1 s healthcheck and the contract env', () => {
+  it('starts a replica without the api alias (added once healthy), with a CPU limit, a 1 s healthcheck, the contract env', () => {
     const replica = replicaSpec(
       context({ replicaCpus: 0.25, rateLimitPerSecond: 0, scryptCost: 4096 }),
       'scaledeck-demo-api-x',
     );
-    expect(replica.NetworkingConfig?.EndpointsConfig?.['scaledeck-demo']?.Aliases).toEqual(['api']);
+    expect(replica.NetworkingConfig?.EndpointsConfig?.['scaledeck-demo']?.Aliases).toBeUndefined();
+    expect(frontEndpoint()).toEqual({ Aliases: ['api'] });
     expect(replica.HostConfig?.NanoCpus).toBe(250_000_000);
     expect(replica.Healthcheck?.Interval).toBe(1_000_000_000);
     expect(replica.Env).toEqual(

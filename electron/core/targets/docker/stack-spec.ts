@@ -56,20 +56,35 @@ export interface StackContext {
   secrets: StackSecrets;
 }
 
-function base(ctx: StackContext, role: Role, name: string, alias: string | null): ContainerCreateOptions {
+function base(
+  ctx: StackContext,
+  role: Role,
+  name: string,
+  alias: string | null,
+  network: string = ctx.names.network,
+): ContainerCreateOptions {
   return {
     name,
     Hostname: name,
     Labels: stackLabels(ctx.stack, role),
     HostConfig: {
-      NetworkMode: ctx.names.network,
+      NetworkMode: network,
       RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
       Init: false,
     },
     NetworkingConfig: {
-      EndpointsConfig: { [ctx.names.network]: alias === null ? {} : { Aliases: [alias] } },
+      EndpointsConfig: { [network]: alias === null ? {} : { Aliases: [alias] } },
     },
   };
+}
+
+/**
+ * A replica joins the front network under the alias `api` only once its healthcheck passes,
+ * the way a Kubernetes Service only lists ready endpoints: NGINX and Prometheus never see a
+ * replica that is still starting.
+ */
+export function frontEndpoint(): { Aliases: string[] } {
+  return { Aliases: ['api'] };
 }
 
 function localPort(containerPort: number) {
@@ -130,7 +145,7 @@ export function databaseUrl(secrets: StackSecrets): string {
  * fetch`: starting Node every second would burn ~10% of a 0.5-CPU limit and skew autoscaling.
  */
 export function replicaSpec(ctx: StackContext, name: string): ContainerCreateOptions {
-  const spec = base(ctx, 'api', name, 'api');
+  const spec = base(ctx, 'api', name, null);
   const env = [
     `PORT=${API_PORT}`,
     `DATABASE_URL=${databaseUrl(ctx.secrets)}`,
@@ -169,7 +184,7 @@ export function replicaSpec(ctx: StackContext, name: string): ContainerCreateOpt
 }
 
 export function loadBalancerSpec(ctx: StackContext): ContainerCreateOptions {
-  const spec = base(ctx, 'lb', ctx.names.lb, 'lb');
+  const spec = base(ctx, 'lb', ctx.names.lb, 'lb', ctx.names.frontNetwork);
   return {
     ...spec,
     Image: ctx.images.nginx,
@@ -180,7 +195,7 @@ export function loadBalancerSpec(ctx: StackContext): ContainerCreateOptions {
 }
 
 export function prometheusSpec(ctx: StackContext): ContainerCreateOptions {
-  const spec = base(ctx, 'prometheus', ctx.names.prometheus, 'prometheus');
+  const spec = base(ctx, 'prometheus', ctx.names.prometheus, 'prometheus', ctx.names.frontNetwork);
   return {
     ...spec,
     Image: ctx.images.prometheus,
