@@ -202,20 +202,27 @@ describe('Docker target against the real engine', () => {
     expect(await replicasBehindLb(status, 60)).toEqual(new Set(status.replicas.map((r) => r.name)));
   });
 
-  it('scale down under load: 0 failed requests', async () => {
-    await controller.scale({ replicas: 4 });
+  it('scale up then down under load: 0 failed requests', async () => {
+    await controller.scale({ replicas: 1 });
     const status = await target.waitReady();
     const load = startLoad({
       url: `${status.endpoints.loadBalancer}/users?limit=1`,
       concurrency: 6,
-      maxDurationMs: 60_000,
+      maxDurationMs: 90_000,
       okStatuses: [401],
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    await controller.scale({ replicas: 4 });
+    await target.waitReady();
+    const up = { sent: load.result.sent, failed: load.result.failed };
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await controller.scale({ replicas: 1 });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const result = await load.stop();
-    console.log(`scale 4 -> 1 under load: ${result.sent} requests, ${result.failed} failed`);
+    console.log(
+      `under load: scale 1 -> 4 ${up.sent} requests, ${up.failed} failed; ` +
+        `whole run incl. 4 -> 1 ${result.sent} requests, ${result.failed} failed`,
+    );
     expect(result.sent).toBeGreaterThan(100);
     expect(result.failed, result.failures.join('\n')).toBe(0);
     expect((await controller.status()).replicas).toHaveLength(1);
