@@ -147,6 +147,18 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
     expect(containers).toContain(probeImage.split(':')[0]);
   }, 60_000);
 
+  it('listens only on 127.0.0.1 and the node address it created, never on the machine interfaces', () => {
+    const pids = [...recordedPids(paths.runDir).values()];
+    const sockets = execFileSync('ss', ['-Htulnp'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => pids.some((pid) => line.includes(`pid=${pid},`)));
+    expect(sockets.length).toBeGreaterThanOrEqual(10);
+    for (const line of sockets) {
+      const local = line.trim().split(/\s+/)[4] ?? '';
+      expect(local, line).toMatch(/^(127\.0\.0\.1|10\.255\.0\.1):\d+$/);
+    }
+  });
+
   it('answers through the Service ClusterIP, kubectl port-forward, and DNS from another pod', async () => {
     await waitReadyPods('probe', 2);
     const [client] = await waitReadyPods('client', 1);
