@@ -60,7 +60,15 @@ require_go() {
   command -v go >/dev/null 2>&1 || die "Go is missing: the cluster's binaries are built from Go modules. Install Go >= $GO_MIN_VERSION (https://go.dev/dl/) and put it on PATH"
   local v
   v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
-  version_ge "$v" "$GO_MIN_VERSION" || die "Go $v is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN_VERSION (found at $(command -v go))"
+  version_ge "$v" "$GO_MIN_VERSION" && return 0
+  # Go >= 1.21 can fetch a newer toolchain itself, as a module from the Go proxy.
+  if version_ge "$v" 1.21 && [ -z "${GOTOOLCHAIN:-}" ]; then
+    say "Go $v is older than $GO_MIN_VERSION; using go$GO_TOOLCHAIN_VERSION through GOTOOLCHAIN (fetched from the Go module proxy once)"
+    export GOTOOLCHAIN="go$GO_TOOLCHAIN_VERSION"
+    v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
+    version_ge "$v" "$GO_MIN_VERSION" && return 0
+  fi
+  die "Go ${v:-?} is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN_VERSION (found at $(command -v go)); install it from https://go.dev/dl/"
 }
 
 binaries_complete() {
