@@ -46,6 +46,7 @@ import {
   prometheusSpec,
   redisSpec,
   replicaSpec,
+  READINESS_PROBE,
   frontEndpoint,
   secretsFromEnv,
   stateSpec,
@@ -445,7 +446,11 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     }
   }
 
-  /** Polls one new replica's health and promotes it at once; reconcile() covers a process that died meanwhile. */
+  /**
+   * Promotes a new replica as soon as it is ready. The engine's healthcheck runs once a second
+   * (often enough in steady state, not during start-up), so until it passes the same readiness
+   * probe is run here every ~150 ms. reconcile() covers a process that died meanwhile.
+   */
   private async promoteWhenHealthy(id: string, timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.disposed && Date.now() < deadline) {
@@ -453,12 +458,29 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         .getContainer(id)
         .inspect()
         .catch(() => null);
-      if (info === null || !info.State.Running) return;
-      if (info.State.Health?.Status === 'healthy') {
-        if (!this.isOnFront(info)) await this.promote(id).catch(() => undefined);
+      if (info === null || !info.State.Running || this.isOnFront(info)) return;
+      if (info.State.Health?.Status === 'healthy' || (await this.probeReady(id))) {
+        await this.promote(id).catch(() => undefined);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  private async probeReady(id: string): Promise<boolean> {
+    try {
+      const exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: READINESS_PROBE, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({});
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('error', reject);
+        stream.resume();
+      });
+      return (await exec.inspect()).ExitCode === 0;
+    } catch {
+      return false;
     }
   }
 
@@ -599,7 +621,8 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
     if (this.isDraining(info)) return 'draining';
     if (!ALIVE.has(info.State) || info.State === 'paused') return 'stopped';
     const health = healthOf(info);
-    if (health === 'healthy') return this.isOnFront(info) ? 'ready' : 'starting';
+    // On the front network = passed the readiness probe; the engine's own check may lag a second.
+    if (health !== 'unhealthy' && this.isOnFront(info)) return 'ready';
     if (health === 'unhealthy') return 'unhealthy';
     return 'starting';
   }
@@ -680,7 +703,7 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       replicas.map(async (info) => {
         const details = await this.docker.getContainer(info.Id).inspect();
         const startedAt = Date.parse(details.State.StartedAt);
-        const ready = details.State.Health?.Status === 'healthy' && this.isOnFront(details);
+        const ready = details.State.Health?.Status !== 'unhealthy' && this.isOnFront(details);
         const name = containerName(info);
         this.trackTransition(info.Id, name, ready ? 'ready' : 'starting', now);
         const cpuLimit = (details.HostConfig.NanoCpus ?? 0) / 1e9 || this.settings.replicaCpus;

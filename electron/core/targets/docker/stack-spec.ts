@@ -140,6 +140,13 @@ export function databaseUrl(secrets: StackSecrets): string {
   return `postgres://${DB_USER}:${secrets.postgresPassword}@postgres:5432/${DB_NAME}`;
 }
 
+/** Exit 0 when the API answers /readyz with 200; used by the healthcheck and the fast start-up probe. */
+export const READINESS_PROBE = [
+  'bash',
+  '-c',
+  `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200'`,
+];
+
 /**
  * One API replica. The healthcheck asks /readyz through bash's /dev/tcp rather than `node -e
  * fetch`: starting Node every second would burn ~10% of a 0.5-CPU limit and skew autoscaling.
@@ -168,12 +175,7 @@ export function replicaSpec(ctx: StackContext, name: string): ContainerCreateOpt
     StopSignal: 'SIGTERM',
     StopTimeout: ctx.settings.drainSeconds,
     Healthcheck: {
-      Test: [
-        'CMD',
-        'bash',
-        '-c',
-        `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200'`,
-      ],
+      Test: ['CMD', ...READINESS_PROBE],
       Interval: SECOND_NS,
       Timeout: 2 * SECOND_NS,
       Retries: 2,
