@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, config.replicaId);
   const pool = createPool(config.databaseUrl, config.dbPoolMax, logger);
-  const metrics = createMetrics(() => pool, config.dbPoolMax);
+  const metrics = createMetrics(() => pool, config.dbPoolMax, config.replicaId);
   const redis = createRedis(config.redisUrl, logger);
   const breaker = createRedisBreaker({
     resetTimeoutMs: config.redisBreakerResetMs,

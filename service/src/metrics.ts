@@ -21,8 +21,11 @@ export const DURATION_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export function createMetrics(pool: () => PoolStats | null, poolMax: number): Metrics {
+export function createMetrics(pool: () => PoolStats | null, poolMax: number, replicaId: string): Metrics {
   const registry = new Registry();
+  // Every series names its replica (the X-Replica id), so per-replica charts read as replica names
+  // rather than as the scrape address that service discovery happened to find.
+  registry.setDefaultLabels({ replica: replicaId });
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
 

@@ -328,11 +328,14 @@ describe('GET /users (keyset pagination)', () => {
 describe('metrics', () => {
   it('labels requests by route pattern, with sub-millisecond buckets', async () => {
     const text = await (await fetch(`${api.url}/metrics`)).text();
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/users\/:id",status="200"\} \d+/);
+    const replica = `replica="${api.replicaId}"`;
+    expect(text).toMatch(
+      /http_requests_total\{method="GET",route="\/users\/:id",status="200",replica="[^"]+"\} \d+/,
+    );
     expect(text).not.toMatch(/route="\/users\/[0-9a-f]{8}-/);
     expect(text).toContain('http_request_duration_seconds_bucket{le="0.0005"');
-    expect(text).toMatch(/^redis_breaker_state 0$/m);
-    expect(text).toMatch(/^db_pool_connections \d+$/m);
+    expect(text).toContain(`redis_breaker_state{${replica}} 0\n`);
+    expect(text).toMatch(new RegExp(`^db_pool_connections\\{${replica}\\} \\d+$`, 'm'));
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 });

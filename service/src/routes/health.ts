@@ -34,9 +34,13 @@ export function healthRouter(deps: HealthDeps): Router {
       return;
     }
     const [postgres, redis] = await Promise.all([up(deps.pool.query('SELECT 1')), up(deps.redis.ping())]);
-    const ready = postgres === 'up' && redis === 'up';
+    // Both are checked and reported, but only PostgreSQL gates readiness: without Redis the API
+    // still serves every route (reads fall back to PostgreSQL), and a 503 here would make a load
+    // balancer or a Kubernetes Service drop every replica at once during a Redis outage.
+    const ready = postgres === 'up';
     if (!ready) res.status(503).set('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-    res.json({ status: ready ? 'ready' : 'not_ready', replica: deps.replicaId, checks: { postgres, redis } });
+    const status = !ready ? 'not_ready' : redis === 'up' ? 'ready' : 'degraded';
+    res.json({ status, replica: deps.replicaId, checks: { postgres, redis } });
   });
 
   router.get('/metrics', async (_req, res) => {

@@ -61,6 +61,8 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
     if (!match || match[1] !== name) continue;
     const found: Record<string, string> = {};
     for (const pair of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) found[pair[1]!] = pair[2]!;
+    // `replica` is on every series (a registry default label), so it never tells series apart here.
+    delete found['replica'];
     const wanted = Object.entries(labels);
     if (wanted.length === Object.keys(found).length && wanted.every(([k, v]) => found[k] === v)) {
       return Number(match[3]);
