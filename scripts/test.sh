@@ -9,6 +9,18 @@ ensure_debs postgresql redis-server docker.io debootstrap iptables conntrack \
 ensure_docker
 ensure_project
 
+# No image registry is reachable on CI machines: every image the tests deploy is built here from
+# Debian packages (cached by recipe, so this takes seconds once built).
+say "offline images"
+SCALEDECK_TEST_SETTINGS="$(bash scripts/offline-images.sh | tail -n 1)"
+export SCALEDECK_TEST_SETTINGS
+
+say "typecheck and lint"
+npx tsc -p tsconfig.json
+npm --prefix service run --silent typecheck
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
+
 mkdir -p artifacts
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/vitest.json "$@"
