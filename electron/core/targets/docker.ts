@@ -390,6 +390,8 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
    */
   private async converge(ctx: StackContext, desired: number): Promise<{ drained: Promise<void> }> {
     const all = await this.list('api');
+    // Healthy replicas whose promoter died with its process (a CLI interrupted mid-scale) go behind the LB now.
+    await this.syncFront(all);
     // Exited ones go even when marked draining: their drainer may have died with its process.
     const dead = all.filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id));
     await Promise.all(
@@ -552,7 +554,6 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         .filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id))
         .map(containerName);
       const activeBefore = before.filter((info) => ALIVE.has(info.State) && !this.isDraining(info)).length;
-      await this.syncFront(before);
       const { drained } = await this.converge(ctx, state.desiredReplicas);
       drained.catch((error: unknown) =>
         this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) }),
