@@ -56,19 +56,44 @@ ensure_debs() {
 
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
-require_go() {
-  command -v go >/dev/null 2>&1 || die "Go is missing: the cluster's binaries are built from Go modules. Install Go >= $GO_MIN_VERSION (https://go.dev/dl/) and put it on PATH"
-  local v
-  v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
-  version_ge "$v" "$GO_MIN_VERSION" && return 0
-  # Go >= 1.21 can fetch a newer toolchain itself, as a module from the Go proxy.
-  if version_ge "$v" 1.21 && [ -z "${GOTOOLCHAIN:-}" ]; then
-    say "Go $v is older than $GO_MIN_VERSION; using go$GO_TOOLCHAIN_VERSION through GOTOOLCHAIN (fetched from the Go module proxy once)"
-    export GOTOOLCHAIN="go$GO_TOOLCHAIN_VERSION"
-    v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
-    version_ge "$v" "$GO_MIN_VERSION" && return 0
+# Go itself comes from the Go module proxy when the machine has none (or an old one): the
+# toolchain is published there as the module golang.org/toolchain, which is what GOTOOLCHAIN
+# downloads, so a fresh machine needs no source beyond the registries it already reaches.
+fetch_go_toolchain() {
+  local v=$GO_TOOLCHAIN_VERSION arch dir proxy tmp name
+  case "$(uname -m)" in x86_64 | amd64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) return 1 ;; esac
+  dir="${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck/go/go$v.linux-$arch"
+  if [ ! -x "$dir/bin/go" ]; then
+    proxy=${GOPROXY:-https://proxy.golang.org}
+    proxy=${proxy%%[,|]*}
+    case "$proxy" in direct | off) proxy=https://proxy.golang.org ;; esac
+    name="v0.0.1-go$v.linux-$arch"
+    say "fetching Go $v (golang.org/toolchain@$name) from $proxy into $dir"
+    ensure_debs curl unzip
+    tmp=$(mktemp -d)
+    if ! curl -fsSL --retry 3 -o "$tmp/go.zip" "$proxy/golang.org/toolchain/@v/$name.zip" ||
+      ! unzip -q "$tmp/go.zip" -d "$tmp/x"; then
+      rm -rf "$tmp"
+      return 1
+    fi
+    # Module zips record no executable bits; the go command sets them the same way.
+    chmod -R a+x "$tmp/x/golang.org/toolchain@$name/bin" "$tmp/x/golang.org/toolchain@$name/pkg/tool"
+    mkdir -p "$(dirname "$dir")" && rm -rf "$dir" && mv "$tmp/x/golang.org/toolchain@$name" "$dir"
+    rm -rf "$tmp"
   fi
-  die "Go ${v:-?} is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN_VERSION (found at $(command -v go)); install it from https://go.dev/dl/"
+  export PATH="$dir/bin:$PATH"
+}
+
+go_version() { go env GOVERSION 2>/dev/null | sed 's/^go//'; }
+
+require_go() {
+  local v=""
+  command -v go >/dev/null 2>&1 && v=$(go_version)
+  if [ -n "$v" ] && version_ge "$v" "$GO_MIN_VERSION"; then return 0; fi
+  say "Go ${v:-is missing}${v:+ is older than $GO_MIN_VERSION}: the cluster's binaries are built from Go modules"
+  fetch_go_toolchain || die "could not fetch Go $GO_TOOLCHAIN_VERSION from the Go module proxy; install Go >= $GO_MIN_VERSION (https://go.dev/dl/) and put it on PATH"
+  v=$(go_version)
+  version_ge "$v" "$GO_MIN_VERSION" || die "Go ${v:-?} at $(command -v go) is too old: Kubernetes $K8S_VERSION needs Go >= $GO_MIN_VERSION"
 }
 
 binaries_complete() {

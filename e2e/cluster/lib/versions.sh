@@ -9,5 +9,5 @@ METRICS_SERVER_VERSION=v0.8.0
 COREDNS_VERSION=v1.15.0
 # Oldest Go that builds all of the above (the go line of Kubernetes v1.37.2 go.mod).
 GO_MIN_VERSION=1.26.0
-# The toolchain fetched through GOTOOLCHAIN when the machine's Go (>= 1.21) is older than that.
+# The Go fetched from the Go module proxy (golang.org/toolchain) when the machine's is missing or older.
 GO_TOOLCHAIN_VERSION=1.26.8
