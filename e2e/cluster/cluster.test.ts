@@ -344,6 +344,11 @@ describe.skipIf(!isRoot)('local Kubernetes cluster (e2e/cluster)', () => {
       expect(rules).not.toMatch(/^:KUBE-/m);
       expect(rules).not.toContain(paths.forwardComment);
     }
+    // Nor the kubelet's pod cgroups (cgroupfs driver).
+    const cgroups = execFileSync('bash', ['-c', 'ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null || true'], {
+      encoding: 'utf8',
+    });
+    expect(cgroups.trim()).toBe('');
     // Not a single shim of the harness's containerd may survive either.
     const shims = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
       .split('\n')

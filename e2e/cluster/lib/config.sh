@@ -1,31 +1,32 @@
 # shellcheck shell=bash
 # Sourced, not run: writes the configuration files of every component into RUN_DIR/config.
 
-# pick_port BASE : the first port from BASE up that nothing listens on, never one picked already.
+# pick_port VAR BASE : sets VAR to the first port from BASE up that nothing listens on and that
+# this run has not picked already (no command substitution: the picks must be remembered).
 PICKED_PORTS=" "
 pick_port() {
-  local p=$1
-  while ss -Htln "( sport = :$p )" 2>/dev/null | grep -q . || [[ "$PICKED_PORTS" == *" $p "* ]]; do
+  local p=$2
+  while ss -Htuln "( sport = :$p )" 2>/dev/null | grep -q . || [[ "$PICKED_PORTS" == *" $p "* ]]; do
     p=$((p + 1))
   done
   PICKED_PORTS="$PICKED_PORTS$p "
-  echo "$p"
+  printf -v "$1" '%s' "$p"
 }
 
 pick_ports() {
-  ETCD_PORT=$(pick_port 2379)
-  ETCD_PEER_PORT=$(pick_port 2380)
-  APISERVER_PORT=$(pick_port 6443)
-  CONTROLLER_MANAGER_PORT=$(pick_port 10257)
-  SCHEDULER_PORT=$(pick_port 10259)
-  KUBELET_PORT=$(pick_port 10250)
-  KUBELET_HEALTHZ_PORT=$(pick_port 10248)
-  KUBE_PROXY_HEALTHZ_PORT=$(pick_port 10256)
-  KUBE_PROXY_METRICS_PORT=$(pick_port 10249)
-  COREDNS_PORT=$(pick_port 1053)
-  COREDNS_HEALTH_PORT=$(pick_port 19153)
-  COREDNS_READY_PORT=$(pick_port 19181)
-  METRICS_SERVER_PORT=$(pick_port 14443)
+  pick_port ETCD_PORT 2379
+  pick_port ETCD_PEER_PORT 2380
+  pick_port APISERVER_PORT 6443
+  pick_port CONTROLLER_MANAGER_PORT 10257
+  pick_port SCHEDULER_PORT 10259
+  pick_port KUBELET_PORT 10250
+  pick_port KUBELET_HEALTHZ_PORT 10248
+  pick_port KUBE_PROXY_HEALTHZ_PORT 10256
+  pick_port KUBE_PROXY_METRICS_PORT 10249
+  pick_port COREDNS_PORT 1053
+  pick_port COREDNS_HEALTH_PORT 19153
+  pick_port COREDNS_READY_PORT 19181
+  pick_port METRICS_SERVER_PORT 14443
   local v
   for v in ETCD_PORT ETCD_PEER_PORT APISERVER_PORT CONTROLLER_MANAGER_PORT SCHEDULER_PORT KUBELET_PORT \
     KUBELET_HEALTHZ_PORT KUBE_PROXY_HEALTHZ_PORT KUBE_PROXY_METRICS_PORT COREDNS_PORT COREDNS_HEALTH_PORT \
