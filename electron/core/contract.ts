@@ -1,10 +1,11 @@
 /**
- * The one contract between the control plane and its callers (CLI today; IPC and HTTP/SSE
- * later): commands with their input schemas, and the events the core pushes. Transport-free.
+ * The one contract between the control plane and its callers (CLI, IPC and HTTP/SSE): commands with their input schemas, and the events the core pushes. Transport-free.
  */
 import { z } from 'zod';
 import type { ScaleDecision } from './autoscaler.ts';
 import type { ErrorData } from './errors.ts';
+import type { LoadReport } from './loadgen.ts';
+import type { SeriesSnapshot } from './metrics/feed.ts';
 
 export const AUTOSCALER_PROFILES = ['kubernetes', 'demo'] as const;
 
@@ -96,3 +97,190 @@ export type CoreEventListener = (event: CoreEvent) => void;
 
 /** Progress of long work (build, deploy, teardown); percent is 0..100 for the whole operation. */
 export type ProgressListener = (progress: { step: string; percent: number; log?: string }) => void;
+
+// ---- the invoke map: every channel the UI, the CLI and HTTP call --------------------------------
+// Channel names are `domain:verb`. Each has a zod input schema (built from settings.maxReplicas
+// where replica counts are involved) and a value type; errors cross as { ok: false, error }.
+
+export const CHANNELS = [
+  'targets:list',
+  'stack:status',
+  'stack:deploy',
+  'stack:scale',
+  'stack:teardown',
+  'autoscaler:set',
+  'load:start',
+  'load:update',
+  'load:stop',
+  'load:status',
+  'chaos:kill',
+  'chaos:restore',
+  'metrics:charts',
+  'metrics:snapshot',
+  'timeline:list',
+] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+
+/** Channels that change something: refused without the token in read-only sharing. */
+export const COMMAND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
+  'stack:deploy',
+  'stack:scale',
+  'stack:teardown',
+  'autoscaler:set',
+  'load:start',
+  'load:update',
+  'load:stop',
+  'chaos:kill',
+  'chaos:restore',
+]);
+
+export function isChannel(name: string): name is Channel {
+  return (CHANNELS as readonly string[]).includes(name);
+}
+
+export const CHAOS_TARGETS = ['replica', 'redis', 'postgres'] as const;
+export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
+export type RestorableTarget = Exclude<ChaosTarget, 'replica'>;
+
+const rps = (maxRps: number) =>
+  z
+    .number('must be a number')
+    .finite('must be a finite number')
+    .min(0, 'must be at least 0')
+    .max(maxRps, `must be at most ${maxRps} (settings.maxLoadRps)`);
+const mix = z.strictObject({
+  getUser: z.number().finite().min(0, 'must be at least 0').optional(),
+  listUsers: z.number().finite().min(0, 'must be at least 0').optional(),
+  signUp: z.number().finite().min(0, 'must be at least 0').optional(),
+  token: z.number().finite().min(0, 'must be at least 0').optional(),
+});
+const zipfExponent = z
+  .number('must be a number')
+  .finite()
+  .min(0, 'must be between 0 and 5')
+  .max(5, 'must be between 0 and 5');
+const since = z.strictObject({ since: z.number('must be epoch milliseconds').finite().optional() });
+const empty = z.strictObject({});
+
+export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number }) {
+  const commands = commandSchemas(limits.maxReplicas);
+  return {
+    'targets:list': empty,
+    'stack:status': empty,
+    'stack:deploy': z.strictObject({ replicas: replicasSchema(limits.maxReplicas).optional() }),
+    'stack:scale': commands.scale,
+    'stack:teardown': z.strictObject({ deleteVolumes: z.boolean('must be true or false').optional() }),
+    'autoscaler:set': commands.setAutoscaler,
+    'load:start': z.strictObject({
+      rps: rps(limits.maxLoadRps),
+      durationSeconds: z
+        .number('must be a number of seconds')
+        .finite()
+        .positive('must be more than 0')
+        .max(24 * 3600, 'must be at most 86400 (a day)'),
+      concurrency: z
+        .int('must be a whole number')
+        .min(1, 'must be at least 1')
+        .max(10_000, 'must be at most 10000')
+        .optional(),
+      mix: mix.optional(),
+      zipfExponent: zipfExponent.optional(),
+    }),
+    'load:update': z.strictObject({
+      rps: rps(limits.maxLoadRps).optional(),
+      mix: mix.optional(),
+      zipfExponent: zipfExponent.optional(),
+    }),
+    'load:stop': empty,
+    'load:status': empty,
+    'chaos:kill': z
+      .strictObject({
+        what: z.enum(CHAOS_TARGETS, 'must be one of replica, redis, postgres'),
+        replica: z.string().min(1, 'must be a replica name').optional(),
+      })
+      .refine((v) => v.replica === undefined || v.what === 'replica', {
+        message: 'only applies when what is "replica"',
+        path: ['replica'],
+      }),
+    'chaos:restore': z.strictObject({ what: z.enum(['redis', 'postgres'], 'must be redis or postgres') }),
+    'metrics:charts': empty,
+    'metrics:snapshot': since,
+    'timeline:list': since,
+  } satisfies Record<Channel, z.ZodType>;
+}
+
+export type ChannelSchemas = ReturnType<typeof channelSchemas>;
+export type InputOf<C extends Channel> = z.input<ChannelSchemas[C]>;
+export type ParsedInputOf<C extends Channel> = z.output<ChannelSchemas[C]>;
+
+export interface TargetInfo {
+  kind: 'docker' | 'kubernetes';
+  id: string;
+  label: string;
+  available: boolean;
+  /** Why it is not available, in a sentence. */
+  reason?: string;
+  /** What to do about it (a command, a setting). */
+  fix?: string;
+}
+
+export interface ChartInfo {
+  id: string;
+  title: string;
+  unit: string;
+  /** query: the PromQL, or a description of the source for values that do not come from Prometheus. */
+  series: { name: string; query: string }[];
+}
+
+export interface ValueMap {
+  'targets:list': TargetInfo[];
+  'stack:status': StackStatus;
+  'stack:deploy': StackStatus;
+  'stack:scale': StackStatus;
+  'stack:teardown': { removed: true };
+  'autoscaler:set': EnabledAutoscaler | null;
+  'load:start': LoadReport;
+  'load:update': LoadReport;
+  'load:stop': LoadReport;
+  'load:status': LoadReport | null;
+  'chaos:kill': { killed: string };
+  'chaos:restore': { restored: string };
+  'metrics:charts': ChartInfo[];
+  'metrics:snapshot': SeriesSnapshot[];
+  'timeline:list': TimelineEvent[];
+}
+
+export type ValueOf<C extends Channel> = ValueMap[C];
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
+
+// ---- the one event stream pushed to the UI ------------------------------------------------------
+
+export interface MetricPoint {
+  chart: string;
+  name: string;
+  t: number;
+  v: number | null;
+}
+
+export type LoadEventKind = 'started' | 'changed' | 'stopped';
+export type DeployEventStatus = 'started' | 'step' | 'done' | 'failed';
+
+export type UiEvent =
+  | CoreEvent
+  | { type: 'load'; at: number; kind: LoadEventKind; report: LoadReport }
+  | { type: 'chaos'; at: number; action: 'kill' | 'restore'; what: ChaosTarget; target: string }
+  | {
+      type: 'deploy';
+      at: number;
+      /** 'deploy' or 'teardown' for started/done/failed; the progress step otherwise. */
+      step: string;
+      status: DeployEventStatus;
+      replicas?: number;
+      detail?: string;
+    }
+  | { type: 'metrics'; at: number; points: MetricPoint[] };
+
+/** Every pushed event carries a monotonic seq; the timeline keeps all but metrics and progress. */
+export type SequencedEvent = UiEvent & { seq: number };
+export type TimelineEvent = Exclude<UiEvent, { type: 'metrics' } | { type: 'progress' }> & { seq: number };

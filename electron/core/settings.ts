@@ -39,8 +39,16 @@ export const settingsSchema = z
       .optional(),
     /** How long a removed replica gets to finish in-flight requests after SIGTERM. */
     drainSeconds: z.int().min(1).max(300).default(15),
+    /** Ceiling of the built-in load generator's rate, req/s (the slider's maximum). */
+    maxLoadRps: z.int().min(1).max(100_000).default(10_000),
   })
-  .default({ maxReplicas: 20, replicaCpus: 0.5, rateLimitPerSecond: 100_000, drainSeconds: 15 });
+  .default({
+    maxReplicas: 20,
+    replicaCpus: 0.5,
+    rateLimitPerSecond: 100_000,
+    drainSeconds: 15,
+    maxLoadRps: 10_000,
+  });
 
 export type Settings = z.output<typeof settingsSchema>;
 export type ResolvedImages = {

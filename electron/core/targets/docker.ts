@@ -22,6 +22,14 @@ import type {
 } from '../contract.ts';
 import { ScaledeckError, toErrorData } from '../errors.ts';
 import { resolveImages, type Settings } from '../settings.ts';
+import {
+  execText,
+  isDeliberatelyDown,
+  killContainer,
+  killPart,
+  pickReplica,
+  restorePart,
+} from './docker/chaos.ts';
 import { assertEngine } from './docker/connect.ts';
 import {
   containerName,
@@ -488,13 +496,19 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
 
   /** Keeps the front network equal to the healthy replicas: promotes missed ones, takes unhealthy ones out. */
   private async syncFront(replicas: ContainerInfo[]): Promise<void> {
+    // When no replica is healthy (PostgreSQL is down: readiness fails everywhere), the unhealthy
+    // ones stay behind the load balancer, like an LB's panic mode: clients get the API's own 503
+    // with Retry-After, and cached reads keep working, instead of NGINX's 502 for an empty pool.
+    const anyHealthy = replicas.some(
+      (info) => info.State === 'running' && !this.isDraining(info) && healthOf(info) === 'healthy',
+    );
     await Promise.all(
       replicas.map(async (info) => {
         if (info.State !== 'running' || this.isDraining(info)) return;
         const health = healthOf(info);
         const onFront = this.isOnFront(info);
         if (health === 'healthy' && !onFront) await this.promote(info.Id);
-        if (health === 'unhealthy' && onFront) {
+        if (health === 'unhealthy' && onFront && anyHealthy) {
           await this.docker
             .getNetwork(this.names.frontNetwork)
             .disconnect({ Container: info.Id })
@@ -543,12 +557,14 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
           info.State === 'exited',
       );
       await Promise.all(
-        parts.map((info) =>
-          this.docker
+        parts.map(async (info) => {
+          // A part killed on purpose (chaos) stays down until restored.
+          if (await isDeliberatelyDown(this.docker, info.Id)) return;
+          await this.docker
             .getContainer(info.Id)
             .start()
-            .catch(() => undefined),
-        ),
+            .catch(() => undefined);
+        }),
       );
       const replaced = before
         .filter((info) => !ALIVE.has(info.State) && !this.draining.has(info.Id))
@@ -718,6 +734,42 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
         return sample;
       }),
     );
+  }
+
+  // ---- chaos -----------------------------------------------------------------------------
+
+  /** SIGKILLs a replica (named, or a random running one); the engine and reconcile bring it back. */
+  async killReplica(name?: string): Promise<string> {
+    const running = (await this.list('api')).filter(
+      (info) => info.State === 'running' && !this.isDraining(info),
+    );
+    const victim = pickReplica(running, name);
+    await killContainer(this.docker, victim.Id);
+    return containerName(victim);
+  }
+
+  /** SIGKILLs Redis or PostgreSQL; it stays down until restore(). */
+  async killPart(what: 'redis' | 'postgres'): Promise<string> {
+    const name = this.names[what];
+    await killPart(this.docker, name);
+    return name;
+  }
+
+  /** Starts a part killed by killPart() again and waits until it is healthy. */
+  async restorePart(what: 'redis' | 'postgres'): Promise<string> {
+    const name = this.names[what];
+    await restorePart(this.docker, name);
+    return name;
+  }
+
+  /**
+   * Redis INFO of the stack's Redis, read through the engine (Redis is deliberately not
+   * published to the host). Null when Redis is not running.
+   */
+  async redisInfo(section = 'stats'): Promise<string | null> {
+    const info = await inspectOrNull(this.docker, this.names.redis);
+    if (info === null || !info.State.Running) return null;
+    return execText(this.docker, this.names.redis, ['redis-cli', 'INFO', section]);
   }
 
   // ---- autoscaler config -----------------------------------------------------------------
