@@ -1,0 +1,41 @@
+import { useRef } from 'react';
+import type { Api } from './api/api.ts';
+import { useApp } from './store/store.ts';
+import { Header } from './components/Header.tsx';
+import { StackPanel } from './components/StackPanel.tsx';
+import { ReplicasPanel } from './components/ReplicasPanel.tsx';
+import { AutoscalerPanel } from './components/AutoscalerPanel.tsx';
+import { LoadPanel } from './components/LoadPanel.tsx';
+import { ChaosPanel } from './components/ChaosPanel.tsx';
+import { ChartsGrid } from './components/ChartsGrid.tsx';
+import { ReplicaTable } from './components/ReplicaTable.tsx';
+import { TimelinePanel } from './components/TimelinePanel.tsx';
+import { Toasts } from './components/Toasts.tsx';
+
+export function App({ api }: { api: Api }) {
+  const theme = useApp((s) => s.theme);
+  const presentation = useApp((s) => s.presentation);
+  const ref = useRef<HTMLDivElement>(null);
+  return (
+    <div ref={ref} className={`app${presentation ? ' presentation' : ''}`} data-theme={theme}>
+      <Header api={api} dashboard={() => ref.current} />
+      <main className="layout">
+        <aside className="controls" aria-label="Controls">
+          <StackPanel />
+          <ReplicasPanel />
+          <AutoscalerPanel />
+          <LoadPanel />
+          <ChaosPanel />
+        </aside>
+        <div className="board">
+          <ChartsGrid />
+          <div className="below">
+            <ReplicaTable />
+            <TimelinePanel />
+          </div>
+        </div>
+      </main>
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+// The API surface the dashboard calls: names, inputs and values come from the core's contract,
+// so a change there breaks the renderer's build instead of its runtime. Types only: the renderer
+// bundle carries no schema code.
+export type {
+  Channel,
+  ChaosTarget,
+  ChartInfo,
+  CoreEvent,
+  EnabledAutoscaler,
+  InputOf,
+  MetricPoint,
+  ReplicaStatus,
+  Result,
+  SequencedEvent,
+  StackStatus,
+  TargetInfo,
+  TimelineEvent,
+  UiEvent,
+  ValueOf,
+} from '../../../electron/core/contract.ts';
+export type { ErrorData } from '../../../electron/core/errors.ts';
+export type { ScaleDecision } from '../../../electron/core/autoscaler.ts';
+export type { LoadReport, OperationMix } from '../../../electron/core/loadgen.ts';
+export type { SeriesSnapshot } from '../../../electron/core/metrics/feed.ts';
+import type { InputOf } from '../../../electron/core/contract.ts';
+
+export type AutoscalerRequest = InputOf<'autoscaler:set'>;

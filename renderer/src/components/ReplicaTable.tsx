@@ -1,0 +1,64 @@
+import { useApp } from '../store/store.ts';
+import { seriesKey } from '../store/slices/metrics-slice.ts';
+import { formatValue } from '../charts/format.ts';
+import type { ReplicaStatus } from '../api/channels.ts';
+import { Panel } from './Panel.tsx';
+
+const HEALTH: Record<ReplicaStatus['state'], string> = {
+  starting: 'starting',
+  ready: 'healthy',
+  unhealthy: 'failing',
+  stopped: '—',
+  draining: 'draining',
+};
+
+/** One row per replica: id, state, health, CPU and requests/s from its own metrics. */
+export function ReplicaTable() {
+  const replicas = useApp((s) => s.status?.replicas ?? []);
+  // Re-read the latest per-replica values when new points land.
+  useApp((s) => s.metricsVersion);
+  const series = useApp((s) => s.series);
+  const latest = (chart: string, r: ReplicaStatus) => {
+    const e = series.get(seriesKey(chart, r.id)) ?? series.get(seriesKey(chart, r.name));
+    return e?.buffer.last?.v ?? null;
+  };
+  return (
+    <Panel title="Replicas in detail" id="replica-table">
+      <table className="replicas" aria-label="Replicas">
+        <thead>
+          <tr>
+            <th scope="col">ID</th>
+            <th scope="col">State</th>
+            <th scope="col">Health</th>
+            <th scope="col" className="num">
+              CPU
+            </th>
+            <th scope="col" className="num">
+              Requests/s
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {replicas.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                No replicas
+              </td>
+            </tr>
+          )}
+          {replicas.map((r) => (
+            <tr key={r.name} data-state={r.state}>
+              <td className="mono">{r.id}</td>
+              <td>
+                <span className={`dot-label state-${r.state}`}>{r.state}</span>
+              </td>
+              <td>{HEALTH[r.state]}</td>
+              <td className="num">{formatValue('percent', latest('cpuPerReplica', r))}</td>
+              <td className="num">{formatValue('req/s', latest('requestRatePerReplica', r))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}

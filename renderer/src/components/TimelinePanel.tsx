@@ -1,0 +1,31 @@
+import { useMemo } from 'react';
+import { useApp } from '../store/store.ts';
+import { describeEvent, markerKind } from '../store/describe-event.ts';
+import { formatClock } from '../charts/format.ts';
+import { Panel } from './Panel.tsx';
+
+const SHOWN = 60;
+
+/** Newest first: scaling, autoscaler decisions, chaos, load and errors, in the order they happened. */
+export function TimelinePanel() {
+  const events = useApp((s) => s.events);
+  const shown = useMemo(() => events.slice(-SHOWN).reverse(), [events]);
+  return (
+    <Panel title="Timeline" id="timeline">
+      <ol className="timeline" aria-label="Timeline events">
+        {shown.length === 0 && <li className="muted">Nothing has happened yet.</li>}
+        {shown.map((e) => (
+          <li
+            key={`${e.seq}-${e.at}-${e.type}`}
+            className={`tl tl-${markerKind(e) ?? e.type}`}
+            data-type={e.type}
+          >
+            <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>
+            <span className="tl-kind">{e.type}</span>
+            <span className="tl-text">{describeEvent(e)}</span>
+          </li>
+        ))}
+      </ol>
+    </Panel>
+  );
+}

@@ -1,0 +1,57 @@
+// CSV and JSON of what the dashboard shows: the series inside the visible time window and the
+// timeline events in it. Pure, so the exact bytes are unit-tested.
+import type { Point } from '../../../electron/core/metrics/ring-buffer.ts';
+import type { TimelineEvent } from '../api/channels.ts';
+import { describeEvent } from '../store/describe-event.ts';
+
+export interface VisibleSeries {
+  chart: string;
+  title: string;
+  unit: string;
+  name: string;
+  query: string;
+  points: Point[];
+}
+
+export interface ExportData {
+  window: { from: number; to: number };
+  series: VisibleSeries[];
+  events: TimelineEvent[];
+}
+
+function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const s = String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Long format: one row per point or event, so any spreadsheet can pivot it. */
+export function toCsv(data: ExportData): string {
+  const rows: (string | number | null)[][] = [
+    ['kind', 'time', 'epoch_ms', 'chart', 'series', 'unit', 'value', 'event'],
+  ];
+  for (const s of data.series)
+    for (const p of s.points) {
+      if (p.t < data.window.from || p.t > data.window.to) continue;
+      rows.push(['point', new Date(p.t).toISOString(), p.t, s.chart, s.name, s.unit, p.v, null]);
+    }
+  for (const e of data.events) {
+    if (e.at < data.window.from || e.at > data.window.to) continue;
+    rows.push(['event', new Date(e.at).toISOString(), e.at, null, e.type, null, null, describeEvent(e)]);
+  }
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export function toJson(data: ExportData): string {
+  const inWindow = (t: number) => t >= data.window.from && t <= data.window.to;
+  return JSON.stringify(
+    {
+      exportedAt: new Date().toISOString(),
+      window: data.window,
+      series: data.series.map((s) => ({ ...s, points: s.points.filter((p) => inWindow(p.t)) })),
+      events: data.events.filter((e) => inWindow(e.at)),
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,99 @@
+import type { LoadReport, OperationMix } from '../../api/channels.ts';
+import type { Slice } from '../types.ts';
+
+export interface LoadForm {
+  rps: number;
+  /** Share of reads (GET /users/:id and the list) in percent; the rest are sign-ups and logins. */
+  readPercent: number;
+  /** Zipf exponent of the keys read: 0 uniform, higher = a few hot users. */
+  keySkew: number;
+  durationSeconds: number;
+}
+
+export interface LoadSlice {
+  loadReport: LoadReport | null;
+  loadForm: LoadForm;
+  setLoadForm(change: Partial<LoadForm>): void;
+  refreshLoad(): Promise<void>;
+  startLoad(): Promise<void>;
+  /** Sends the form to a running generator. */
+  updateLoad(): Promise<void>;
+  stopLoad(): Promise<void>;
+  setLoadReport(report: LoadReport): void;
+}
+
+/** The read/write share as the generator's weights, keeping the default proportions inside each side. */
+export function mixFromReadPercent(readPercent: number): OperationMix {
+  const reads = Math.max(0, Math.min(100, readPercent));
+  const writes = 100 - reads;
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    getUser: round((reads * 85) / 95),
+    listUsers: round((reads * 10) / 95),
+    signUp: round((writes * 2) / 5),
+    token: round((writes * 3) / 5),
+  };
+}
+
+/** The inverse of mixFromReadPercent, rounded to whole percent. */
+export function readPercentOf(mix: OperationMix): number {
+  const total = mix.getUser + mix.listUsers + mix.signUp + mix.token;
+  return total === 0 ? 0 : Math.round(((mix.getUser + mix.listUsers) * 100) / total);
+}
+
+export const isLoadActive = (report: LoadReport | null) =>
+  report !== null && (report.state === 'starting' || report.state === 'running');
+
+export const createLoadSlice: Slice<LoadSlice> =
+  ({ api }) =>
+  (set, get) => ({
+    loadReport: null,
+    loadForm: { rps: 50, readPercent: 95, keySkew: 1.1, durationSeconds: 600 },
+    setLoadForm: (change) => set((s) => ({ loadForm: { ...s.loadForm, ...change } })),
+    async refreshLoad() {
+      try {
+        const report = await api.invoke('load:status', {});
+        set({ loadReport: report });
+      } catch (error) {
+        get().reportError('Load status', error);
+      }
+    },
+    async startLoad() {
+      const f = get().loadForm;
+      try {
+        set({
+          loadReport: await api.invoke('load:start', {
+            rps: f.rps,
+            durationSeconds: f.durationSeconds,
+            mix: mixFromReadPercent(f.readPercent),
+            zipfExponent: f.keySkew,
+          }),
+        });
+      } catch (error) {
+        get().reportError('Start load', error);
+      }
+    },
+    async updateLoad() {
+      if (!isLoadActive(get().loadReport)) return;
+      const f = get().loadForm;
+      try {
+        set({
+          loadReport: await api.invoke('load:update', {
+            rps: f.rps,
+            mix: mixFromReadPercent(f.readPercent),
+            zipfExponent: f.keySkew,
+          }),
+        });
+      } catch (error) {
+        get().reportError('Change load', error);
+      }
+    },
+    async stopLoad() {
+      try {
+        set({ loadReport: await api.invoke('load:stop', {}) });
+      } catch (error) {
+        get().reportError('Stop load', error);
+      }
+    },
+    setLoadReport: (loadReport) => set({ loadReport }),
+  });

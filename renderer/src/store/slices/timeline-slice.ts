@@ -1,0 +1,82 @@
+import type { ScaleDecision, TimelineEvent, UiEvent } from '../../api/channels.ts';
+import type { Slice } from '../types.ts';
+
+/** Events kept in the page; the core's timeline holds the full history. */
+export const TIMELINE_CAPACITY = 2000;
+
+export interface TimelineSlice {
+  /** Oldest first, without metrics ticks (they go to the series). */
+  events: TimelineEvent[];
+  lastSeq: number;
+  lastDecision: ScaleDecision | null;
+  loadTimeline(): Promise<void>;
+  /** Routes one pushed event to the slice that owns it. */
+  applyEvent(event: UiEvent & { seq?: number }): void;
+}
+
+export const createTimelineSlice: Slice<TimelineSlice> =
+  ({ api }) =>
+  (set, get) => {
+    let statusTimer: ReturnType<typeof setTimeout> | undefined;
+    // Replica events come in bursts (a scale of 5 is 10 events): one status read per burst.
+    const refreshSoon = () => {
+      if (statusTimer !== undefined) return;
+      statusTimer = setTimeout(() => {
+        statusTimer = undefined;
+        void get().refreshStatus();
+      }, 250);
+    };
+
+    const record = (event: TimelineEvent) => {
+      set((s) => ({
+        events:
+          s.events.length >= TIMELINE_CAPACITY
+            ? [...s.events.slice(1 - TIMELINE_CAPACITY), event]
+            : [...s.events, event],
+      }));
+    };
+
+    return {
+      events: [],
+      lastSeq: 0,
+      lastDecision: null,
+      async loadTimeline() {
+        try {
+          const events = await api.invoke('timeline:list', {});
+          for (const e of events) get().applyEvent(e);
+        } catch (error) {
+          get().reportError('Timeline', error);
+        }
+      },
+      applyEvent(raw) {
+        // Replays after a reconnect (Last-Event-ID) and the initial list may overlap: seq decides.
+        if (raw.seq !== undefined && raw.seq <= get().lastSeq) return;
+        if (raw.seq !== undefined) set({ lastSeq: raw.seq });
+        // Metrics ticks go to the series and progress ticks to the progress panel, not the timeline.
+        if (raw.type === 'metrics') return get().queuePoints(raw.points);
+        if (raw.type === 'progress') return get().applyProgress(raw.step, raw.percent, raw.log);
+        // Without a seq (a transport that does not number events) the event is kept as it comes.
+        const event = { ...raw, seq: raw.seq ?? get().lastSeq } as TimelineEvent;
+        switch (event.type) {
+          case 'autoscaler':
+            set({ lastDecision: event.decision });
+            break;
+          case 'load':
+            get().setLoadReport(event.report);
+            break;
+          case 'deploy':
+            get().applyDeployEvent(event.status, event.step);
+            refreshSoon();
+            break;
+          case 'replica':
+          case 'scale':
+          case 'chaos':
+            refreshSoon();
+            break;
+          case 'error':
+            break;
+        }
+        record(event);
+      },
+    };
+  };

@@ -1,0 +1,17 @@
+import type { StateCreator } from 'zustand';
+import type { Api } from '../api/api.ts';
+import type { LoadSlice } from './slices/load-slice.ts';
+import type { MetricsSlice } from './slices/metrics-slice.ts';
+import type { StackSlice } from './slices/stack-slice.ts';
+import type { TimelineSlice } from './slices/timeline-slice.ts';
+import type { UiSlice } from './slices/ui-slice.ts';
+
+export type AppState = StackSlice & MetricsSlice & TimelineSlice & LoadSlice & UiSlice;
+
+/** What slices get besides zustand's set/get: the API and a frame scheduler (rAF in the page). */
+export interface SliceDeps {
+  api: Api;
+  scheduleFrame: (flush: () => void) => void;
+}
+
+export type Slice<T> = (deps: SliceDeps) => StateCreator<AppState, [], [], T>;
