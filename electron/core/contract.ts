@@ -7,6 +7,8 @@ import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
 
+export type { ErrorData } from './errors.ts';
+
 export const AUTOSCALER_PROFILES = ['kubernetes', 'demo'] as const;
 
 /** Replica counts are bounded by settings.maxReplicas, so the schemas are built from it. */

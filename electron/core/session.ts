@@ -1,0 +1,388 @@
+/**
+ * A session: everything the UI, the CLI and HTTP need for one stack, behind one dispatcher,
+ * `handle(channel, input)`, that validates input with the channel's schema and returns
+ * { ok: true, value } or { ok: false, error }. It owns the Controller (reconcile + autoscaler
+ * loops), one LoadGenerator at a time, the live metrics feed, the timeline and chaos actions.
+ * dispose() stops every loop and poller.
+ */
+import Dockerode from 'dockerode';
+import {
+  channelSchemas,
+  isChannel,
+  type Channel,
+  type ChannelSchemas,
+  type CoreEvent,
+  type InputOf,
+  type ParsedInputOf,
+  type Result,
+  type SequencedEvent,
+  type StackStatus,
+  type TargetInfo,
+  type UiEvent,
+  type ValueOf,
+} from './contract.ts';
+import { Controller } from './controller.ts';
+import { ScaledeckError, ValidationError, parseOrThrow, toErrorData } from './errors.ts';
+import { LiveMetrics } from './live-metrics.ts';
+import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport } from './loadgen.ts';
+import type { Settings } from './settings.ts';
+import { DockerTarget } from './targets/docker.ts';
+import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
+import { Timeline, type SequencedListener } from './timeline.ts';
+
+export interface SessionOptions {
+  settings: Settings;
+  stack?: string;
+  docker?: Dockerode;
+  /** Metrics feed period (default 2000 ms, the scrape interval). */
+  metricsStepMs?: number;
+  /** How far back the feed backfills from Prometheus when it starts (default 15 min). */
+  backfillMs?: number;
+  timelineCapacity?: number;
+}
+
+type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<ValueOf<C>> };
+
+const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
+
+export class Session {
+  readonly settings: Settings;
+  readonly target: DockerTarget;
+  readonly controller: Controller;
+  readonly timeline: Timeline;
+  readonly metrics: LiveMetrics;
+  private readonly docker: Dockerode;
+  private readonly schemas: ChannelSchemas;
+  private readonly options: SessionOptions;
+  private readonly handlers: Handlers;
+  private load: LoadGenerator | null = null;
+  private loadStarting = false;
+  private attached = false;
+  private disposed = false;
+  private lastProgressStep = '';
+  private readonly recentFeedErrors = new Map<string, number>();
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    this.settings = options.settings;
+    this.docker = options.docker ?? createDockerClient();
+    this.target = new DockerTarget(this.docker, this.settings, { stack: options.stack ?? 'default' });
+    this.controller = new Controller(this.target, { maxReplicas: this.settings.maxReplicas });
+    this.timeline = new Timeline(options.timelineCapacity);
+    this.metrics = new LiveMetrics(this.target, {
+      cpuLimitCores: this.settings.replicaCpus,
+      stepMs: options.metricsStepMs ?? 2000,
+    });
+    this.schemas = channelSchemas({
+      maxReplicas: this.settings.maxReplicas,
+      maxLoadRps: this.settings.maxLoadRps,
+    });
+    this.controller.observe((event) => this.onCoreEvent(event));
+    this.handlers = {
+      'targets:list': () => this.listTargets(),
+      'stack:status': () => this.status(),
+      'stack:deploy': (input) => this.deploy(input.replicas),
+      'stack:scale': async (input) => {
+        await this.attach();
+        await this.controller.scale(input);
+        return this.controller.status();
+      },
+      'stack:teardown': (input) => this.teardown(input.deleteVolumes ?? false),
+      'autoscaler:set': async (input) => {
+        await this.attach();
+        return this.controller.setAutoscaler(input);
+      },
+      'load:start': (input) => this.startLoad(input),
+      'load:update': async (input) => this.updateLoad(input),
+      'load:stop': () => this.stopLoad(),
+      'load:status': async () => this.load?.report() ?? null,
+      'chaos:kill': (input) => this.kill(input.what, input.replica),
+      'chaos:restore': (input) => this.restore(input.what),
+      'metrics:charts': async () => this.metrics.charts(),
+      'metrics:snapshot': async (input) => this.metrics.snapshot(input.since),
+      'timeline:list': async (input) => this.timeline.list(input.since),
+    };
+  }
+
+  /**
+   * Attaches to the stack when the engine answers: starts the reconcile/autoscaler loops and,
+   * when the stack is deployed, the metrics feed. Without an engine the session still answers
+   * (targets:list says what to do); the commands that need one fail with ENGINE_UNAVAILABLE.
+   */
+  async open(): Promise<this> {
+    try {
+      await this.attach();
+    } catch (error) {
+      this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) });
+    }
+    return this;
+  }
+
+  // ---- the dispatcher ------------------------------------------------------------------------
+
+  /** Validates and runs one channel; never throws (errors come back as data). */
+  async handle(channel: string, input: unknown): Promise<Result<unknown>> {
+    try {
+      if (!isChannel(channel))
+        throw new ScaledeckError('UNKNOWN_CHANNEL', `no channel named "${channel}"`, 'channel');
+      return { ok: true, value: await this.run(channel, input) };
+    } catch (error) {
+      return { ok: false, error: toErrorData(normalizeError(error)) };
+    }
+  }
+
+  /** Typed call for in-process callers (CLI, tests); throws ScaledeckError on failure. */
+  async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<ValueOf<C>> {
+    try {
+      return await this.run(channel, input);
+    } catch (error) {
+      throw normalizeError(error);
+    }
+  }
+
+  private run<C extends Channel>(channel: C, input: unknown): Promise<ValueOf<C>> {
+    if (this.disposed) throw new ScaledeckError('DISPOSED', 'the session has ended');
+    const parsed = parseOrThrow(this.schemas[channel], input ?? {}) as ParsedInputOf<C>;
+    return (this.handlers[channel] as (input: ParsedInputOf<C>) => Promise<ValueOf<C>>)(parsed);
+  }
+
+  /** Every pushed event, numbered; returns cancel(). */
+  subscribe(listener: SequencedListener): () => void {
+    return this.timeline.subscribe(listener);
+  }
+
+  private emit(event: UiEvent): SequencedEvent {
+    return this.timeline.push(event);
+  }
+
+  private onCoreEvent(event: CoreEvent): void {
+    this.emit(event);
+    if (event.type === 'progress' && event.step !== this.lastProgressStep) {
+      this.lastProgressStep = event.step;
+      const detail = event.log === undefined ? {} : { detail: event.log };
+      this.emit({ type: 'deploy', at: event.at, step: event.step, status: 'step', ...detail });
+    }
+  }
+
+  // ---- stack ---------------------------------------------------------------------------------
+
+  private async attach(): Promise<void> {
+    await assertEngine(this.docker);
+    if (!this.attached && !this.disposed) {
+      this.attached = true;
+      this.controller.start();
+    }
+    if (!this.metrics.running) {
+      const status = await this.target.status();
+      if (status.phase !== 'absent' && status.endpoints.prometheus !== null)
+        await this.startMetrics(status.endpoints.prometheus);
+    }
+  }
+
+  private async startMetrics(prometheusUrl: string): Promise<void> {
+    await this.metrics.start(
+      prometheusUrl,
+      this.options.backfillMs ?? 15 * 60_000,
+      (at, points) => {
+        if (!this.disposed) this.emit({ type: 'metrics', at, points });
+      },
+      (message, query) => this.feedError(message, query),
+    );
+  }
+
+  /** A failing query fails every tick: one error event per query and message per minute. */
+  private feedError(message: string, query: string): void {
+    const key = `${query}\u0000${message}`;
+    const now = Date.now();
+    if (now - (this.recentFeedErrors.get(key) ?? 0) < 60_000) return;
+    this.recentFeedErrors.set(key, now);
+    this.emit({ type: 'error', at: now, error: { code: 'METRICS', message: `${message} (${query})` } });
+  }
+
+  private async status(): Promise<StackStatus> {
+    await assertEngine(this.docker);
+    return this.controller.status();
+  }
+
+  private async deploy(replicas: number | undefined): Promise<StackStatus> {
+    await this.attach();
+    this.lastProgressStep = '';
+    const at = Date.now();
+    this.emit({
+      type: 'deploy',
+      at,
+      step: 'deploy',
+      status: 'started',
+      ...(replicas === undefined ? {} : { replicas }),
+    });
+    try {
+      const status = await this.controller.deploy(replicas === undefined ? {} : { replicas });
+      this.emit({
+        type: 'deploy',
+        at: Date.now(),
+        step: 'deploy',
+        status: 'done',
+        replicas: status.desiredReplicas,
+      });
+      if (status.endpoints.prometheus !== null && !this.metrics.running)
+        await this.startMetrics(status.endpoints.prometheus);
+      return status;
+    } catch (error) {
+      const data = toErrorData(error);
+      this.emit({ type: 'deploy', at: Date.now(), step: 'deploy', status: 'failed', detail: data.message });
+      this.emit({ type: 'error', at: Date.now(), error: data });
+      throw error;
+    }
+  }
+
+  private async teardown(deleteVolumes: boolean): Promise<{ removed: true }> {
+    await assertEngine(this.docker);
+    this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'started' });
+    await this.load?.stop({ drain: false });
+    this.metrics.stop();
+    await this.controller.teardown({ deleteVolumes });
+    this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'done' });
+    return { removed: true };
+  }
+
+  private async listTargets(): Promise<TargetInfo[]> {
+    const docker: TargetInfo = {
+      kind: 'docker',
+      id: 'docker',
+      label: 'Local Docker engine',
+      available: true,
+    };
+    try {
+      await assertEngine(this.docker);
+    } catch (error) {
+      docker.available = false;
+      docker.reason = toErrorData(error).message;
+      docker.fix =
+        'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
+    }
+    const kubernetes: TargetInfo = {
+      kind: 'kubernetes',
+      id: 'kubernetes',
+      label: 'Kubernetes (current context)',
+      available: false,
+      reason: 'the Kubernetes target is not wired into this session yet',
+      fix: 'use the Docker target',
+    };
+    return [docker, kubernetes];
+  }
+
+  // ---- load ----------------------------------------------------------------------------------
+
+  private async startLoad(input: ParsedInputOf<'load:start'>): Promise<LoadReport> {
+    if (this.loadStarting || (this.load !== null && LOAD_ACTIVE.has(this.load.report().state)))
+      throw new ScaledeckError(
+        'LOAD_RUNNING',
+        'a load is already running; stop it or change it with load:update',
+      );
+    this.loadStarting = true;
+    try {
+      const status = await this.status();
+      const baseUrl = status.endpoints.loadBalancer;
+      if (status.phase === 'absent' || baseUrl === null)
+        throw new ScaledeckError('NOT_DEPLOYED', `stack ${status.stack} is not deployed; deploy it first`);
+      // The generator only ever gets the stack's own load balancer as its target.
+      const generator = new LoadGenerator({
+        baseUrl,
+        rate: input.rps,
+        maxRate: this.settings.maxLoadRps,
+        durationSeconds: input.durationSeconds,
+        ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+        ...(input.mix === undefined ? {} : { mix: input.mix }),
+        ...(input.zipfExponent === undefined ? {} : { zipfExponent: input.zipfExponent }),
+      });
+      this.load = generator;
+      await generator.start();
+      const report = generator.report();
+      this.emit({ type: 'load', at: Date.now(), kind: 'started', report });
+      void generator.done().then((final) => {
+        if (!this.disposed) this.emit({ type: 'load', at: Date.now(), kind: 'stopped', report: final });
+      });
+      return report;
+    } finally {
+      this.loadStarting = false;
+    }
+  }
+
+  private activeLoad(): LoadGenerator {
+    if (this.load === null || !LOAD_ACTIVE.has(this.load.report().state))
+      throw new ScaledeckError('NO_LOAD', 'no load is running; start one with load:start');
+    return this.load;
+  }
+
+  private updateLoad(input: ParsedInputOf<'load:update'>): LoadReport {
+    const load = this.activeLoad();
+    if (input.rps === undefined && input.mix === undefined && input.zipfExponent === undefined)
+      throw new ValidationError('rps', 'give at least one of rps, mix, zipfExponent');
+    // Checked together first, so nothing is half-applied.
+    if (input.mix !== undefined) {
+      const merged = { ...load.report().mix, ...input.mix };
+      if (Object.values(merged).every((weight) => weight === 0))
+        throw new ValidationError('mix', 'at least one weight must be > 0');
+    }
+    if (input.rps !== undefined) load.setRate(input.rps);
+    if (input.mix !== undefined) load.setMix(input.mix);
+    if (input.zipfExponent !== undefined) load.setZipfExponent(input.zipfExponent);
+    const report = load.report();
+    this.emit({ type: 'load', at: Date.now(), kind: 'changed', report });
+    return report;
+  }
+
+  private async stopLoad(): Promise<LoadReport> {
+    const load = this.activeLoad();
+    return load.stop();
+  }
+
+  // ---- chaos ---------------------------------------------------------------------------------
+
+  private async kill(what: 'replica' | 'redis' | 'postgres', replica?: string): Promise<{ killed: string }> {
+    await this.attach();
+    await this.requireDeployed();
+    const killed =
+      what === 'replica' ? await this.target.killReplica(replica) : await this.target.killPart(what);
+    this.emit({ type: 'chaos', at: Date.now(), action: 'kill', what, target: killed });
+    return { killed };
+  }
+
+  private async restore(what: 'redis' | 'postgres'): Promise<{ restored: string }> {
+    await this.attach();
+    await this.requireDeployed();
+    const restored = await this.target.restorePart(what);
+    this.emit({ type: 'chaos', at: Date.now(), action: 'restore', what, target: restored });
+    return { restored };
+  }
+
+  private async requireDeployed(): Promise<void> {
+    const status = await this.target.status();
+    if (status.phase === 'absent')
+      throw new ScaledeckError('NOT_DEPLOYED', `stack ${status.stack} is not deployed; deploy it first`);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Stops the load, the metrics feed and the controller's loops; the stack keeps running. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.load?.stop({ drain: false });
+    this.metrics.stop();
+    this.timeline.clearListeners();
+    await this.controller.dispose();
+  }
+}
+
+/** Errors from the load generator's own validation become contract errors naming the field. */
+function normalizeError(error: unknown): unknown {
+  if (error instanceof LoadOptionsError)
+    return new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
+  if (error instanceof TargetNotAllowedError) return new ValidationError(error.field, error.message);
+  return error;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  return new Session(options).open();
+}

@@ -1,0 +1,264 @@
+/**
+ * Browser mode: the contract over HTTP and server-sent events.
+ *
+ *   POST /api/invoke/<channel>   JSON input -> 200 { ok: true, value } | 4xx/5xx { ok: false, error }
+ *   GET  /api/events             SSE: `event: core`, `id: <seq>`, JSON data; Last-Event-ID replays
+ *   GET  /                       the built renderer (dist/renderer), with a CSP
+ *
+ * Bound to 127.0.0.1 by default. With `share`, it listens on every interface read-only: reads and
+ * the event stream are open, commands need `Authorization: Bearer <token>`.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { COMMAND_CHANNELS, isChannel, type ErrorData, type SequencedEvent } from './contract.ts';
+import type { Session } from './session.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const DEFAULT_RENDERER_DIR = path.join(ROOT, 'dist/renderer');
+const HEARTBEAT_MS = 15_000;
+/** An SSE client this far behind is cut off; it reconnects with Last-Event-ID and catches up. */
+const MAX_SSE_BUFFER_BYTES = 8 * 1024 * 1024;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // recharts and React set style attributes.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UNKNOWN_CHANNEL: 404,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_DEPLOYED: 409,
+  AUTOSCALER_ACTIVE: 409,
+  LOAD_RUNNING: 409,
+  NO_LOAD: 409,
+  NOTHING_TO_KILL: 409,
+  DISPOSED: 503,
+  ENGINE_UNAVAILABLE: 503,
+};
+
+export function httpStatusOf(error: ErrorData): number {
+  return STATUS_BY_CODE[error.code] ?? 500;
+}
+
+export interface WebAppOptions {
+  session: Session;
+  /** Read-only sharing: commands need this token. */
+  shareToken?: string | null;
+  rendererDir?: string;
+}
+
+function fail(res: Response, error: ErrorData): void {
+  res.status(httpStatusOf(error)).json({ ok: false, error });
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function createWebApp(options: WebAppOptions): express.Express & { closeStreams(): void } {
+  const { session } = options;
+  const shareToken = options.shareToken ?? null;
+  const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
+  const streams = new Set<Response>();
+  const app = express() as express.Express & { closeStreams(): void };
+  app.disable('x-powered-by');
+
+  app.use((_req, res, next) => {
+    res.set({
+      'Content-Security-Policy': CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    next();
+  });
+
+  // A page from another origin must not drive the stack (the browser sends Origin on cross-site POSTs).
+  app.use('/api', (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) {
+      fail(res, { code: 'FORBIDDEN', message: `requests from ${origin} are not allowed` });
+      return;
+    }
+    next();
+  });
+
+  app.post(
+    '/api/invoke/:channel',
+    (req, res, next) => {
+      // Only JSON: a cross-site "simple" form or text/plain POST cannot reach a command.
+      if (!req.is('application/json')) {
+        fail(res, {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'the body must be JSON (Content-Type: application/json)',
+          field: 'body',
+        });
+        return;
+      }
+      next();
+    },
+    express.json({ limit: '64kb', strict: false }),
+    async (req: Request<{ channel: string }>, res) => {
+      const channel = req.params.channel;
+      if (!isChannel(channel)) {
+        fail(res, { code: 'UNKNOWN_CHANNEL', message: `no channel named "${channel}"`, field: 'channel' });
+        return;
+      }
+      if (shareToken !== null && COMMAND_CHANNELS.has(channel)) {
+        const header = req.get('authorization') ?? '';
+        const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
+        if (!sameToken(given, shareToken)) {
+          fail(res, {
+            code: 'UNAUTHORIZED',
+            message: `${channel} changes the stack: this shared dashboard is read-only without the token`,
+            field: 'authorization',
+          });
+          return;
+        }
+      }
+      const result = await session.handle(channel, req.body);
+      if (result.ok) res.json(result);
+      else fail(res, result.error);
+    },
+  );
+
+  app.get('/api/events', (req, res) => {
+    res.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    const send = (event: SequencedEvent) => {
+      if (res.writableLength > MAX_SSE_BUFFER_BYTES) {
+        res.end();
+        return;
+      }
+      res.write(`id: ${event.seq}\nevent: core\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    const lastEventId = Number(req.get('last-event-id') ?? req.query['lastEventId']);
+    if (Number.isInteger(lastEventId) && lastEventId >= 0)
+      for (const event of session.timeline.after(lastEventId)) send(event);
+    const cancel = session.subscribe(send);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    streams.add(res);
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      cancel();
+      streams.delete(res);
+    });
+  });
+
+  app.all('/api/{*rest}', (req, res) => {
+    fail(res, { code: 'UNKNOWN_CHANNEL', message: `${req.method} ${req.path} is not part of the API` });
+  });
+
+  const index = path.join(rendererDir, 'index.html');
+  if (existsSync(index)) {
+    app.use(express.static(rendererDir, { index: 'index.html', fallthrough: true }));
+    app.get('/{*rest}', (_req, res) => res.sendFile(index));
+  } else {
+    app.get('/{*rest}', (_req, res) => {
+      res
+        .status(200)
+        .type('html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>Scaledeck</title>' +
+            '<p>The dashboard is not built yet. Build the renderer (it goes to <code>dist/renderer</code>) and reload.</p>' +
+            '<p>The API is live: <code>POST /api/invoke/&lt;channel&gt;</code>, <code>GET /api/events</code>.</p>',
+        );
+    });
+  }
+
+  // Body parser errors (bad JSON, too large) are validation errors of the body.
+  app.use(
+    (error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (res.headersSent) {
+        next(error);
+        return;
+      }
+      if (error.type === 'entity.parse.failed') {
+        fail(res, { code: 'VALIDATION', message: `body: not valid JSON (${error.message})`, field: 'body' });
+        return;
+      }
+      if (error.type === 'entity.too.large') {
+        fail(res, { code: 'VALIDATION', message: 'body: larger than 64 kB', field: 'body' });
+        return;
+      }
+      fail(res, { code: 'INTERNAL', message: error.message });
+    },
+  );
+
+  app.closeStreams = () => {
+    for (const res of streams) res.end();
+    streams.clear();
+  };
+  return app;
+}
+
+export interface WebServerOptions {
+  session: Session;
+  host?: string;
+  port?: number;
+  /** Read-only sharing on the LAN: binds every interface (unless host is given) and generates a token. */
+  share?: boolean;
+  rendererDir?: string;
+}
+
+export interface WebServer {
+  url: string;
+  /** The command token in share mode (show it once, on the local terminal only), else null. */
+  token: string | null;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const share = options.share === true;
+  const token = share ? randomBytes(24).toString('base64url') : null;
+  const app = createWebApp({
+    session: options.session,
+    shareToken: token,
+    ...(options.rendererDir === undefined ? {} : { rendererDir: options.rendererDir }),
+  });
+  const host = options.host ?? (share ? '0.0.0.0' : '127.0.0.1');
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port ?? 0, host, (error?: Error) =>
+      error ? reject(error) : resolve(listening),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    token,
+    server,
+    close: async () => {
+      app.closeStreams();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Browser mode: `node electron/serve.ts [--stack NAME] [--settings FILE] [--port N] [--host H] [--share]`.
+ * Attaches a session to the stack (reconcile, autoscaler, metrics while it runs) and serves the
+ * dashboard and the contract over HTTP/SSE. Prints the URL on a line of its own; in share mode
+ * the command token is shown once, on this terminal only. SIGINT/SIGTERM stop it cleanly; the
+ * stack keeps running.
+ */
+import { parseArgs } from 'node:util';
+import { ValidationError, toErrorData } from './core/errors.ts';
+import { openSession } from './core/session.ts';
+import { loadSettings } from './core/settings.ts';
+import { startWebServer } from './core/web.ts';
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65_535)
+    throw new ValidationError('port', `must be 0..65535 (0 = any free port), got "${raw}"`);
+  return port;
+}
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      stack: { type: 'string', default: 'default' },
+      settings: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      host: { type: 'string' },
+      share: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const settings = await loadSettings(values.settings ?? process.env.SCALEDECK_SETTINGS);
+  const session = await openSession({ settings, stack: values.stack });
+  const web = await startWebServer({
+    session,
+    port: parsePort(values.port),
+    share: values.share,
+    ...(values.host === undefined ? {} : { host: values.host }),
+  });
+  console.log(web.url);
+  if (web.token !== null) {
+    process.stderr.write(
+      `Shared read-only on every interface. Commands need: Authorization: Bearer ${web.token}\n` +
+        '(shown once; restart to get a new one)\n',
+    );
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await web.close();
+  await session.dispose();
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    process.exitCode = await serve(process.argv.slice(2));
+  } catch (error) {
+    console.error(`scaledeck serve: ${toErrorData(error).message}`);
+    process.exitCode =
+      error instanceof ValidationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+        ? 2
+        : 1;
+  }
+  // Dockerode keeps sockets alive; the server is done once it closed.
+  process.exit();
+}
