@@ -12,9 +12,12 @@ const HEALTH: Record<ReplicaStatus['state'], string> = {
   draining: 'draining',
 };
 
+// A stable empty list: a fresh [] per read would make the store look changed on every render.
+const NO_REPLICAS: ReplicaStatus[] = [];
+
 /** One row per replica: id, state, health, CPU and requests/s from its own metrics. */
 export function ReplicaTable() {
-  const replicas = useApp((s) => s.status?.replicas ?? []);
+  const replicas = useApp((s) => s.status?.replicas ?? NO_REPLICAS);
   // Re-read the latest per-replica values when new points land.
   useApp((s) => s.metricsVersion);
   const series = useApp((s) => s.series);
