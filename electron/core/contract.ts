@@ -285,4 +285,6 @@ export type UiEvent =
 
 /** Every pushed event carries a monotonic seq; the timeline keeps all but metrics and progress. */
 export type SequencedEvent = UiEvent & { seq: number };
-export type TimelineEvent = Exclude<UiEvent, { type: 'metrics' } | { type: 'progress' }> & { seq: number };
+/** The events the timeline keeps, before numbering (Omit<TimelineEvent, 'seq'> would collapse the union). */
+export type TimelineEntry = Exclude<UiEvent, { type: 'metrics' } | { type: 'progress' }>;
+export type TimelineEvent = TimelineEntry & { seq: number };

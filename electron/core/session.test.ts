@@ -1,0 +1,388 @@
+/**
+ * Live numbers on a real stack: the session (load generator, Prometheus metrics, timeline, chaos)
+ * against the real engine with the offline images and a real Prometheus. One stack for the whole
+ * file, reused by every check in order; afterAll tears it down whatever happened.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SequencedEvent, StackStatus } from './contract.ts';
+import { LoadGenerator, type LoadReport, type RequestResult } from './loadgen.ts';
+import { SCRAPE_INTERVAL_SECONDS } from './live-metrics.ts';
+import { Session } from './session.ts';
+import { loadSettings, type Settings } from './settings.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const STACK = `live-${randomBytes(3).toString('hex')}`;
+const RATE_WINDOW_MS = 4 * SCRAPE_INTERVAL_SECONDS * 1000;
+let settings: Settings;
+let session: Session;
+let status: StackStatus;
+const events: SequencedEvent[] = [];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | null | undefined | false>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** Values of one series with from <= t <= to (gaps left out). */
+function seriesValues(chart: string, name: string, from: number, to = Infinity): number[] {
+  const series = session.metrics.snapshot().find((s) => s.chart === chart && s.name === name);
+  return (series?.points ?? []).filter((p) => p.t >= from && p.t <= to && p.v !== null).map((p) => p.v!);
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function runLoadToEnd(
+  input: Parameters<Session['invoke']>[1] & object,
+): Promise<{ report: LoadReport; startedAt: number }> {
+  await session.invoke('load:start', input as never);
+  const startedAt = Date.now();
+  const report = await waitUntil('the load to finish', 120_000, async () => {
+    const current = await session.invoke('load:status', {});
+    return current?.state === 'finished' ? current : null;
+  });
+  return { report, startedAt };
+}
+
+async function redisKeyspaceHits(): Promise<number> {
+  const text = (await session.target.redisInfo('stats')) ?? '';
+  return Number(/keyspace_hits:(\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+beforeAll(async () => {
+  let file = process.env.SCALEDECK_TEST_SETTINGS;
+  if (!file) {
+    const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    file = stdout.trim().split('\n').at(-1) ?? '';
+  }
+  settings = await loadSettings(file);
+  if (process.env.SCALEDECK_TEST_API_IMAGE)
+    settings = { ...settings, images: { ...settings.images, api: process.env.SCALEDECK_TEST_API_IMAGE } };
+  // Cheap password hashing and a whole CPU per replica: these checks measure the plumbing, not scrypt.
+  settings = { ...settings, drainSeconds: 5, scryptCost: 1024, replicaCpus: 1 };
+  session = new Session({ settings, stack: STACK, metricsStepMs: 1000, backfillMs: 60_000 });
+  session.subscribe((event) => events.push(event));
+  await session.open();
+  status = await session.invoke('stack:deploy', { replicas: 2 });
+  // Prometheus has scraped both replicas at least twice, so rates exist.
+  await waitUntil(
+    'the request rate series',
+    60_000,
+    async () => seriesValues('requestRate', 'requests', 0).length > 2,
+  );
+});
+
+afterAll(async () => {
+  await session
+    ?.invoke('stack:teardown', { deleteVolumes: true })
+    .catch((error: unknown) => console.error(error));
+  await session?.dispose();
+});
+
+describe('live numbers on a real stack', () => {
+  it('200 req/s for 20 s: the rate series shows it within 5 %, p99 plausible, skewed keys hit the cache', async () => {
+    expect(status.phase).toBe('running');
+    // Health checks and scrapes are requests too: the background rate is measured, then subtracted.
+    const baseline = mean(seriesValues('requestRate', 'requests', Date.now() - 6000));
+    const keyspaceBefore = await redisKeyspaceHits();
+    const { report, startedAt } = await runLoadToEnd({
+      rps: 200,
+      durationSeconds: 20,
+      concurrency: 64,
+      mix: { getUser: 85, listUsers: 15, signUp: 0, token: 0 },
+      zipfExponent: 1.2,
+    });
+    await sleep(2 * SCRAPE_INTERVAL_SECONDS * 1000 + 500);
+    await session.metrics.tick();
+
+    // The steady part: windows that lie wholly inside the run (first window full, last scrape in).
+    const steady = seriesValues(
+      'requestRate',
+      'requests',
+      startedAt + RATE_WINDOW_MS + 2000,
+      startedAt + 20_000,
+    );
+    const shown = mean(steady) - baseline;
+    console.log(
+      `rate series ${mean(steady).toFixed(1)} req/s - background ${baseline.toFixed(1)} = ${shown.toFixed(1)} ` +
+        `(${steady.length} points); generator achieved ${report.achievedRate.toFixed(1)} req/s, ` +
+        `p99 ${report.latencyMs.p99.toFixed(1)} ms, errors ${report.errors.total}`,
+    );
+    expect(steady.length).toBeGreaterThanOrEqual(3);
+    expect(Math.abs(shown - 200) / 200).toBeLessThan(0.05);
+    expect(report.errors.total).toBe(0);
+    expect(Math.abs(report.achievedRate - 200) / 200).toBeLessThan(0.02);
+
+    const p50 = seriesValues('latency', 'p50', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
+    const p99 = seriesValues('latency', 'p99', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
+    expect(p99.length).toBeGreaterThan(0);
+    // Server-side p99 is above zero, at least the median, and below what the client saw at worst.
+    expect(Math.min(...p99)).toBeGreaterThan(0);
+    expect(Math.max(...p99)).toBeLessThan(1);
+    expect(mean(p99)).toBeGreaterThanOrEqual(mean(p50));
+    expect(Math.max(...p99) * 1000).toBeLessThanOrEqual(report.latencyMs.max + 5);
+
+    // Skewed keys: most reads come from the cache, and Redis saw those hits.
+    const hitRatio = seriesValues(
+      'cacheHitRatio',
+      'api cache',
+      startedAt + RATE_WINDOW_MS,
+      startedAt + 20_000,
+    );
+    console.log(
+      `cache hit ratio series ${hitRatio.map((v) => v.toFixed(2)).join(' ')}; client saw ${report.cache.hitRatio?.toFixed(3)}`,
+    );
+    expect(mean(hitRatio)).toBeGreaterThan(0.5);
+    expect(report.cache.hitRatio!).toBeGreaterThan(0.5);
+    const keyspaceAfter = await redisKeyspaceHits();
+    expect(keyspaceAfter - keyspaceBefore).toBeGreaterThan(report.cache.hits * 0.9);
+    const redisRatio = seriesValues('redisHitRatio', 'redis keyspace', startedAt, startedAt + 20_000);
+    expect(Math.max(...redisRatio)).toBeGreaterThan(0.5);
+  });
+
+  it('the load generator never exceeds its rate, concurrency or duration (real stack)', async () => {
+    const results: RequestResult[] = [];
+    // Token requests are the slow path: 4 in flight cannot keep up with 300/s, so requests get dropped.
+    const generator = new LoadGenerator(
+      {
+        baseUrl: status.endpoints.loadBalancer!,
+        rate: 300,
+        durationSeconds: 4,
+        concurrency: 4,
+        mix: { getUser: 50, listUsers: 0, signUp: 0, token: 50 },
+      },
+      { onResult: (result) => results.push(result) },
+    );
+    await generator.start();
+    const report = await generator.done();
+    const first = Math.min(...results.map((r) => r.intendedAt));
+    // No request was sent after the duration, nor earlier than its slot.
+    expect(Math.max(...results.map((r) => r.sentAt)) - first).toBeLessThanOrEqual(4000 + 5);
+    expect(results.every((r) => r.sentAt >= r.intendedAt - 1)).toBe(true);
+    // Rate: in any one-second window no more than 300 (+1 for the edge) were due.
+    const due = results.map((r) => r.intendedAt).sort((a, b) => a - b);
+    let maxPerSecond = 0;
+    for (let i = 0, j = 0; i < due.length; i++) {
+      while (due[i]! - due[j]! >= 1000) j++;
+      maxPerSecond = Math.max(maxPerSecond, i - j + 1);
+    }
+    // Concurrency: the most requests whose [sent, finished] intervals overlap.
+    const edges = results
+      .flatMap(
+        (r) =>
+          [
+            [r.sentAt, 1],
+            [r.finishedAt, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    for (const [, delta] of edges) maxInFlight = Math.max(maxInFlight, (inFlight += delta));
+    console.log(
+      `bounds: scheduled ${report.scheduled}, sent ${report.sent}, dropped ${report.dropped}, max due/s ${maxPerSecond}, ` +
+        `max in flight ${maxInFlight} (reported ${report.maxInFlight}), elapsed ${report.elapsedSeconds} s`,
+    );
+    expect(maxPerSecond).toBeLessThanOrEqual(301);
+    expect(maxInFlight).toBeLessThanOrEqual(4);
+    expect(report.maxInFlight).toBeLessThanOrEqual(4);
+    expect(report.dropped).toBeGreaterThan(0);
+    expect(report.scheduled).toBeLessThanOrEqual(300 * 4 + 1);
+    expect(report.elapsedSeconds).toBeLessThanOrEqual(4);
+  });
+
+  it('killing Redis under load: the hit ratio drops and recovers, reads keep succeeding', async () => {
+    await session.invoke('load:start', {
+      rps: 100,
+      durationSeconds: 45,
+      concurrency: 64,
+      mix: { getUser: 100, listUsers: 0, signUp: 0, token: 0 },
+      zipfExponent: 1.2,
+    });
+    const startedAt = Date.now();
+    await sleep(RATE_WINDOW_MS + 3000);
+    const before = seriesValues('cacheHitRatio', 'api cache', startedAt + RATE_WINDOW_MS);
+    const { killed } = await session.invoke('chaos:kill', { what: 'redis' });
+    const killedAt = Date.now();
+    expect(killed).toMatch(/redis$/);
+    await sleep(RATE_WINDOW_MS + 4000);
+    // Deliberately down: neither the engine nor the reconcile loop brought it back.
+    expect((await session.invoke('stack:status', {})).components.redis).toBe('stopped');
+    const during = seriesValues('cacheHitRatio', 'api cache', killedAt + RATE_WINDOW_MS + 2000);
+    const duringReport = (await session.invoke('load:status', {}))!;
+    const { restored } = await session.invoke('chaos:restore', { what: 'redis' });
+    const restoredAt = Date.now();
+    expect(restored).toBe(killed);
+    await sleep(RATE_WINDOW_MS + 6000);
+    const after = seriesValues('cacheHitRatio', 'api cache', restoredAt + RATE_WINDOW_MS + 2000);
+    const report = await session.invoke('load:stop', {});
+    console.log(
+      `hit ratio before ${before.map((v) => v.toFixed(2)).join(' ')} | Redis down ${during.map((v) => v.toFixed(2)).join(' ')} | ` +
+        `restored ${after.map((v) => v.toFixed(2)).join(' ')}; reads ${report.completed}, failed ${report.errors.total} ` +
+        `(${duringReport.errors.total} by the end of the outage) ${JSON.stringify(report.errors.byStatus)}`,
+    );
+    expect(mean(before)).toBeGreaterThan(0.5);
+    expect(during.length).toBeGreaterThan(0);
+    expect(Math.max(...during)).toBeLessThan(0.1);
+    expect(Math.max(...after)).toBeGreaterThan(0.5);
+    // Reads keep succeeding: the API falls back to PostgreSQL while Redis is away.
+    expect(report.completed).toBeGreaterThan(100 * 20);
+    expect(report.errors.total / report.completed).toBeLessThan(0.005);
+  });
+
+  it('killing PostgreSQL: writes fail with 503 meanwhile; every acknowledged write is there afterwards', async () => {
+    const lb = status.endpoints.loadBalancer!;
+    const run = randomBytes(3).toString('hex');
+    const password = randomBytes(12).toString('base64url');
+    const acknowledged: string[] = [];
+    const failures = new Map<number | string, number>();
+    let seq = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        const n = ++seq;
+        try {
+          const response = await fetch(`${lb}/users`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              name: `Chaos ${n}`,
+              email: `chaos-${run}-${n}@loadgen.scaledeck.test`,
+              password,
+            }),
+            signal: AbortSignal.timeout(10_000),
+          });
+          const body = (await response.json()) as { id?: string };
+          if (response.status === 201 && body.id) acknowledged.push(body.id);
+          else failures.set(response.status, (failures.get(response.status) ?? 0) + 1);
+        } catch (error) {
+          const kind = (error as Error).name;
+          failures.set(kind, (failures.get(kind) ?? 0) + 1);
+        }
+        await sleep(40);
+      }
+    })();
+    await sleep(2000);
+    const beforeKill = acknowledged.length;
+    await session.invoke('chaos:kill', { what: 'postgres' });
+    await sleep(5000);
+    expect((await session.invoke('stack:status', {})).components.postgres).toBe('stopped');
+    const duringOutage = acknowledged.length;
+    await session.invoke('chaos:restore', { what: 'postgres' });
+    const restoredAt = acknowledged.length;
+    await waitUntil('writes succeeding again', 60_000, async () => acknowledged.length > restoredAt + 20);
+    writing = false;
+    await writer;
+
+    // Read every acknowledged user back, as a user of its own (a token from the API).
+    const email = `chaos-${run}-reader@loadgen.scaledeck.test`;
+    await fetch(`${lb}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Reader', email, password }),
+    });
+    const { token } = (await (
+      await fetch(`${lb}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      })
+    ).json()) as { token: string };
+    let present = 0;
+    for (const id of acknowledged) {
+      const response = await fetch(`${lb}/users/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      if (response.status === 200) present++;
+    }
+    console.log(
+      `writes: ${seq} sent, ${acknowledged.length} acknowledged (${beforeKill} before the kill, ${duringOutage - beforeKill} while it died), ` +
+        `failures ${JSON.stringify(Object.fromEntries(failures))}; present after restore: ${present}/${acknowledged.length}`,
+    );
+    expect(failures.get(503) ?? 0).toBeGreaterThan(10);
+    expect([...failures.keys()].filter((status) => status !== 503)).toEqual([]);
+    expect(present).toBe(acknowledged.length);
+  });
+
+  it('manual scale, autoscaler decisions and a killed replica land on the timeline in order, with their inputs', async () => {
+    await session.invoke('stack:scale', { replicas: 3 });
+    await waitUntil(
+      '3 ready replicas',
+      90_000,
+      async () => (await session.invoke('stack:status', {})).readyReplicas === 3,
+    );
+    const { killed } = await session.invoke('chaos:kill', { what: 'replica' });
+    await session.invoke('autoscaler:set', {
+      enabled: true,
+      minReplicas: 2,
+      maxReplicas: 3,
+      targetCpuUtilizationPercent: 80,
+      profile: 'demo',
+    });
+    await waitUntil('an autoscaler decision', 30_000, async () =>
+      events.some((e) => e.type === 'autoscaler'),
+    );
+    await session.invoke('autoscaler:set', { enabled: false });
+
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const timeline = await session.invoke('timeline:list', {});
+    expect(timeline.map((e) => e.seq)).toEqual(
+      events.filter((e) => e.type !== 'metrics' && e.type !== 'progress').map((e) => e.seq),
+    );
+
+    const marks = timeline.flatMap((e) => {
+      if (e.type === 'deploy' && (e.status === 'started' || e.status === 'done'))
+        return [`${e.step} ${e.status}`];
+      if (e.type === 'load' && e.kind !== 'changed') return [`load ${e.kind} ${e.report.rate}`];
+      if (e.type === 'chaos') return [`${e.action} ${e.what}`];
+      if (e.type === 'scale' && e.source === 'manual') return [`scale ${e.from}->${e.to}`];
+      return [];
+    });
+    expect(marks).toEqual([
+      'deploy started',
+      'deploy done',
+      'load started 200',
+      'load stopped 200',
+      'load started 100',
+      'kill redis',
+      'restore redis',
+      'load stopped 100',
+      'kill postgres',
+      'restore postgres',
+      'scale 2->3',
+      'kill replica',
+    ]);
+    const started = timeline.find((e) => e.type === 'load' && e.kind === 'started');
+    expect(started?.type === 'load' && started.report.mix).toEqual({
+      getUser: 85,
+      listUsers: 15,
+      signUp: 0,
+      token: 0,
+    });
+    const kill = timeline.find((e) => e.type === 'chaos' && e.what === 'replica');
+    expect(kill?.type === 'chaos' && kill.target).toBe(killed);
+    expect(timeline.some((e) => e.type === 'replica' && e.kind === 'created')).toBe(true);
+    expect(timeline.some((e) => e.type === 'replica' && e.kind === 'ready')).toBe(true);
+    const decision = timeline.find((e) => e.type === 'autoscaler');
+    expect(decision?.type === 'autoscaler' && decision.decision.inputs.pods.length).toBeGreaterThanOrEqual(2);
+    expect(decision?.type === 'autoscaler' && decision.decision.targetUtilizationPercent).toBe(80);
+  });
+});
