@@ -1,5 +1,5 @@
-// Builds the dashboard (renderer/) into dist/renderer. The Electron main and preload bundles are
-// built from the same file with `vite build --mode electron` (see electronBuild below).
+// Builds the dashboard (renderer/) into dist/renderer (`vite build`), and the Electron main and
+// preload into dist/electron (`vite build --mode main`, `vite build --mode preload`).
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -20,24 +20,42 @@ const rendererBuild: UserConfig = {
   server: { host: '127.0.0.1', proxy: { '/api': 'http://127.0.0.1:5174' } },
 };
 
-/** Main and preload for Electron: Node targets, Electron and Node built-ins left to the runtime. */
-const electronBuild: UserConfig = {
+const nodeBuiltins = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/**
+ * Electron main (`vite build --mode main`): ESM for Electron's Node; npm dependencies stay
+ * external (electron-builder ships node_modules), so native parts of dockerode load as usual.
+ */
+const mainBuild: UserConfig = {
   build: {
     outDir: resolve(root, 'dist/electron'),
-    emptyOutDir: true,
+    emptyOutDir: false,
     target: 'node22',
     minify: false,
-    ssr: true,
+    ssr: resolve(root, 'electron/main/main.ts'),
     rollupOptions: {
-      input: {
-        main: resolve(root, 'electron/main/main.ts'),
-        preload: resolve(root, 'electron/preload/preload.ts'),
-      },
-      external: ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)],
-      output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      external: (id) => nodeBuiltins.includes(id) || /^[@a-z]/.test(id),
+      output: { format: 'es', entryFileNames: 'main.mjs' },
+    },
+  },
+};
+
+/** The preload (`--mode preload`): one CommonJS file, because sandboxed preloads cannot import. */
+const preloadBuild: UserConfig = {
+  build: {
+    outDir: resolve(root, 'dist/electron'),
+    emptyOutDir: false,
+    target: 'node22',
+    minify: false,
+    ssr: resolve(root, 'electron/preload/preload.ts'),
+    rollupOptions: {
+      external: ['electron'],
+      output: { format: 'cjs', entryFileNames: 'preload.cjs' },
     },
   },
   ssr: { noExternal: true },
 };
 
-export default defineConfig(({ mode }) => (mode === 'electron' ? electronBuild : rendererBuild));
+export default defineConfig(({ mode }) =>
+  mode === 'main' ? mainBuild : mode === 'preload' ? preloadBuild : rendererBuild,
+);

@@ -15,6 +15,7 @@ import type {
   SequencedEvent,
   StackStatus,
   TimelineEvent,
+  UiEvent,
 } from '../../../electron/core/contract.ts';
 import type { SeriesSnapshot } from '../../../electron/core/metrics/feed.ts';
 
@@ -154,7 +155,7 @@ export async function startDemoServer(
     const frame = `id: ${event.seq}\nevent: core\ndata: ${JSON.stringify(event)}\n\n`;
     for (const res of clients) res.write(frame);
   };
-  const record = (event: Omit<TimelineEvent, 'seq'>) => {
+  const record = (event: UiEvent) => {
     const e = { ...event, seq: ++seq } as TimelineEvent;
     timeline.push(e);
     push(e);
@@ -233,12 +234,10 @@ export async function startDemoServer(
   app.post('/api/invoke/:channel', (req, res) => {
     const handler = handlers[req.params.channel];
     if (!handler) {
-      res
-        .status(501)
-        .json({
-          ok: false,
-          error: { code: 'NOT_IN_DEMO', message: `${req.params.channel} is not part of the demo server` },
-        });
+      res.status(501).json({
+        ok: false,
+        error: { code: 'NOT_IN_DEMO', message: `${req.params.channel} is not part of the demo server` },
+      });
       return;
     }
     res.json({ ok: true, value: handler(req.body ?? {}) });

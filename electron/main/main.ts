@@ -1,0 +1,61 @@
+// Electron main: wires modules only (session, window, menu, IPC, lifecycle). The control plane is
+// electron/core, shared with the CLI and browser mode.
+import { app, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EVENT_CHANNEL } from '../preload/bridge.ts';
+import { openSession } from '../core/session.ts';
+import { loadSettings } from '../core/settings.ts';
+import { registerIpc } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { createMainWindow, hardenSession } from './window.ts';
+
+// dist/electron/main.mjs -> the app root holds dist/renderer; service/ and k8s/ are resources
+// when packaged (electron-builder.yml extraResources).
+const appRoot = app.getAppPath();
+const indexHtml = join(appRoot, 'dist/renderer/index.html');
+const appUrl = pathToFileURL(indexHtml).href;
+const preload = join(appRoot, 'dist/electron/preload.cjs');
+if (app.isPackaged) process.env.SCALEDECK_SERVICE_DIR ??= join(process.resourcesPath, 'service');
+
+// One instance owns the stack's loops; a second launch focuses the first window.
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.enableSandbox();
+
+async function start(): Promise<void> {
+  const settingsFlag = process.argv.find((a) => a.startsWith('--settings='))?.slice('--settings='.length);
+  const settings = await loadSettings(settingsFlag ?? process.env.SCALEDECK_SETTINGS);
+  const session = await openSession({ settings, stack: process.env.SCALEDECK_STACK ?? 'default' });
+  hardenSession(appUrl);
+  installMenu();
+  const stopIpc = registerIpc(ipcMain, session, () => appUrl);
+  const win = createMainWindow({ preload, indexHtml, appUrl });
+  const stopEvents = session.subscribe((event) => {
+    if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
+  });
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  // The stack keeps running; only this process's loops and pollers stop.
+  app.once('before-quit', () => {
+    stopEvents();
+    stopIpc();
+    void session.dispose();
+  });
+}
+
+app
+  .whenReady()
+  .then(start)
+  .catch((error: unknown) => {
+    console.error(`scaledeck: ${(error as Error).message}`);
+    app.exit(1);
+  });
+
+app.on('web-contents-created', (_event, contents) => {
+  // No window other than ours: guards for any webContents that might still appear.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
