@@ -1,0 +1,229 @@
+/**
+ * Browser mode's HTTP/SSE contract: malformed payloads get 400 naming the field, commands from
+ * elsewhere are refused, SSE delivers numbered events and replays from Last-Event-ID, and share
+ * mode refuses commands without the token. The session is real (real engine, a stack name that is
+ * not deployed): nothing here needs a running stack.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SequencedEvent } from './contract.ts';
+import { Session } from './session.ts';
+import { parseSettings } from './settings.ts';
+import { startWebServer, type WebServer } from './web.ts';
+
+let session: Session;
+let local: WebServer;
+let shared: WebServer;
+
+beforeAll(async () => {
+  session = await new Session({
+    settings: parseSettings({}),
+    stack: `web-${randomBytes(3).toString('hex')}`,
+  }).open();
+  local = await startWebServer({ session });
+  // Shared mode on loopback too: the test checks the token, not the LAN.
+  shared = await startWebServer({ session, share: true, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await local?.close();
+  await shared?.close();
+  await session?.dispose();
+});
+
+async function invoke(
+  server: WebServer,
+  channel: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${server.url}api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string; message: string; field?: string };
+    },
+  };
+}
+
+/** Reads SSE frames until `count` `core` events arrived (or the timeout). */
+async function readEvents(
+  url: string,
+  count: number,
+  headers: Record<string, string> = {},
+  onOpen?: () => void,
+): Promise<SequencedEvent[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  const response = await fetch(url, { headers, signal: controller.signal });
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  onOpen?.();
+  const decoder = new TextDecoder();
+  const events: SequencedEvent[] = [];
+  let buffer = '';
+  try {
+    for await (const chunk of response.body!) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const lines = frame.split('\n');
+        const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+        if (lines.includes('event: core') && data !== undefined) {
+          const event = JSON.parse(data) as SequencedEvent;
+          expect(String(event.seq)).toBe(id);
+          events.push(event);
+        }
+      }
+      if (events.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return events;
+}
+
+describe('browser mode over HTTP and SSE', () => {
+  it('binds 127.0.0.1 and answers a read', async () => {
+    expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const { status, body } = await invoke(local, 'stack:status', {});
+    expect(status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect((body.value as { phase: string }).phase).toBe('absent');
+    const page = await fetch(local.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it.each([
+    ['load:start', { rps: 'fast', durationSeconds: 10 }, 'rps'],
+    ['load:start', { rps: 100 }, 'durationSeconds'],
+    ['load:start', { rps: 1e9, durationSeconds: 10 }, 'rps'],
+    ['load:start', { rps: 10, durationSeconds: 10, mix: { getUser: -1 } }, 'mix.getUser'],
+    ['load:start', { rps: 10, durationSeconds: 10, mix: { deleteAll: 1 } }, 'mix.deleteAll'],
+    ['load:start', { rps: 10, durationSeconds: 10, concurrency: 0 }, 'concurrency'],
+    ['load:update', { zipfExponent: 9 }, 'zipfExponent'],
+    ['stack:scale', { replicas: 1.5 }, 'replicas'],
+    ['stack:scale', { replicas: 1_000 }, 'replicas'],
+    ['stack:scale', {}, 'replicas'],
+    ['stack:deploy', { replicas: -1 }, 'replicas'],
+    ['stack:teardown', { deleteVolumes: 'yes' }, 'deleteVolumes'],
+    ['stack:status', { verbose: true }, 'verbose'],
+    [
+      'autoscaler:set',
+      { enabled: true, minReplicas: 5, maxReplicas: 2, targetCpuUtilizationPercent: 50 },
+      'minReplicas',
+    ],
+    [
+      'autoscaler:set',
+      { enabled: true, minReplicas: 1, maxReplicas: 2, targetCpuUtilizationPercent: 500 },
+      'targetCpuUtilizationPercent',
+    ],
+    ['chaos:kill', { what: 'datacenter' }, 'what'],
+    ['chaos:kill', { what: 'redis', replica: 'x' }, 'replica'],
+    ['chaos:restore', { what: 'replica' }, 'what'],
+    ['metrics:snapshot', { since: 'yesterday' }, 'since'],
+    ['timeline:list', [1, 2], 'input'],
+  ])('%s %j -> 400 naming %s', async (channel, body, field) => {
+    const { status, body: answer } = await invoke(local, channel, body);
+    expect(status).toBe(400);
+    expect(answer.ok).toBe(false);
+    expect(answer.error?.code).toBe('VALIDATION');
+    expect(answer.error?.field).toBe(field);
+    expect(answer.error?.message).toContain(field);
+  });
+
+  it('rejects a body that is not JSON, a non-JSON content type, an unknown channel and a foreign origin', async () => {
+    const broken = await invoke(local, 'stack:scale', '{"replicas": ');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error?.field).toBe('body');
+
+    const plain = await fetch(`${local.url}api/invoke/stack:teardown`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
+    expect(plain.status).toBe(415);
+
+    const unknown = await invoke(local, 'stack:explode', {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error?.field).toBe('channel');
+
+    const foreign = await invoke(local, 'stack:teardown', {}, { origin: 'http://evil.example' });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('a valid command on an absent stack fails as data, with a status that says why', async () => {
+    const { status, body } = await invoke(local, 'load:start', { rps: 10, durationSeconds: 5 });
+    expect(status).toBe(409);
+    expect(body.error?.code).toBe('NOT_DEPLOYED');
+    const stop = await invoke(local, 'load:stop', {});
+    expect(stop.status).toBe(409);
+    expect(stop.body.error?.code).toBe('NO_LOAD');
+  });
+
+  it('SSE delivers numbered events in order and replays from Last-Event-ID', async () => {
+    const pushed = [1, 2, 3].map((n) => ({
+      type: 'chaos' as const,
+      at: Date.now(),
+      action: 'kill' as const,
+      what: 'replica' as const,
+      target: `r${n}`,
+    }));
+    const live = await readEvents(`${local.url}api/events`, 3, {}, () => {
+      // Pushed once the stream is open, as the session would while a client watches.
+      setTimeout(() => pushed.forEach((event) => session.timeline.push(event)), 100);
+    });
+    expect(live.map((e) => (e.type === 'chaos' ? e.target : e.type))).toEqual(['r1', 'r2', 'r3']);
+    expect(live[1]!.seq).toBe(live[0]!.seq + 1);
+    expect(live[2]!.seq).toBe(live[1]!.seq + 1);
+
+    // A client that saw only the first one gets the rest replayed from the timeline.
+    const replay = await readEvents(`${local.url}api/events`, 2, { 'last-event-id': String(live[0]!.seq) });
+    expect(replay.map((e) => e.seq)).toEqual([live[1]!.seq, live[2]!.seq]);
+  });
+
+  it('share mode: reads and events are open, commands need the token', async () => {
+    expect(shared.token).toMatch(/^[\w-]{32}$/);
+    expect(local.token).toBeNull();
+    const read = await invoke(shared, 'stack:status', {});
+    expect(read.status).toBe(200);
+
+    const anonymous = await invoke(shared, 'load:stop', {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error?.field).toBe('authorization');
+    const wrong = await invoke(
+      shared,
+      'chaos:kill',
+      { what: 'redis' },
+      { authorization: 'Bearer not-the-token' },
+    );
+    expect(wrong.status).toBe(401);
+    // With the token the command goes through to the session (which has no load to stop).
+    const allowed = await invoke(shared, 'load:stop', {}, { authorization: `Bearer ${shared.token}` });
+    expect(allowed.status).toBe(409);
+    expect(allowed.body.error?.code).toBe('NO_LOAD');
+
+    const events = await readEvents(`${shared.url}api/events`, 1, {}, () => {
+      setTimeout(
+        () =>
+          session.timeline.push({
+            type: 'error',
+            at: Date.now(),
+            error: { code: 'TEST', message: 'shared' },
+          }),
+        100,
+      );
+    });
+    expect(events[0]?.type).toBe('error');
+  });
+});
