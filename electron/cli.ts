@@ -2,13 +2,23 @@
  * The scaledeck CLI: the core's commands from a terminal. Exit codes: 0 ok, 1 runtime
  * failure, 2 bad input or usage, 3 no container engine.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 import { Controller } from './core/controller.ts';
 import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
 import { loadSettings } from './core/settings.ts';
 import { DockerTarget } from './core/targets/docker.ts';
 import { assertEngine, createDockerClient } from './core/targets/docker/connect.ts';
+import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
+
+function number(field: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isFinite(parsed))
+      throw new InvalidArgumentError(`${field} must be a number, got "${value}"`);
+    return parsed;
+  };
+}
 
 const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
 
@@ -187,6 +197,80 @@ export function buildProgram(): Command {
         });
       },
     );
+
+  program
+    .command('load')
+    .description(
+      'drive load at the stack’s load balancer (open loop at a fixed rate) with a live line and a final report',
+    )
+    .requiredOption('--rps <n>', 'requests per second', number('rps'))
+    .requiredOption('--duration <seconds>', 'how long', number('duration'))
+    .option('--mix <mix>', 'operation weights, e.g. get=80,list=10,signup=5,token=5')
+    .option('--zipf <s>', 'key skew of GET /users/:id (0 = uniform)', number('zipf'))
+    .option('--concurrency <n>', 'requests in flight at most', integer('concurrency'))
+    .option('--json', 'print the final report as JSON')
+    .action(
+      async (
+        options: {
+          rps: number;
+          duration: number;
+          mix?: string;
+          zipf?: number;
+          concurrency?: number;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        const settings = await loadSettings(globals.settings);
+        const docker = createDockerClient();
+        await assertEngine(docker);
+        const target = new DockerTarget(docker, settings, { stack: globals.stack });
+        try {
+          await runLoadCommand(target, settings, options);
+        } finally {
+          await target.dispose();
+        }
+      },
+    );
+
+  program
+    .command('chaos')
+    .description(
+      'break things on purpose: kill-replica [NAME] | kill-redis | kill-postgres | restore-redis | restore-postgres',
+    )
+    .addArgument(new Argument('<action>', 'what to do').choices(CHAOS_ACTIONS))
+    .argument('[replica]', 'replica name for kill-replica (default: a random one)')
+    .action(async (action: string, replica: string | undefined, _options: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const settings = await loadSettings(globals.settings);
+      const docker = createDockerClient();
+      await assertEngine(docker);
+      const target = new DockerTarget(docker, settings, { stack: globals.stack });
+      try {
+        console.log(await runChaosCommand(target, action, replica));
+      } finally {
+        await target.dispose();
+      }
+    });
+
+  program
+    .command('serve')
+    .description(
+      'browser mode: the dashboard and its API on http://127.0.0.1 (see electron/serve.ts for flags)',
+    )
+    .option('--port <n>', 'port (0 = any free one)', '0')
+    .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 with --share)')
+    .option('--share', 'read-only on the LAN; commands need the token printed once here')
+    .action(async (options: { port: string; host?: string; share?: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const args = ['--stack', globals.stack, '--port', options.port];
+      if (globals.settings) args.push('--settings', globals.settings);
+      if (options.host) args.push('--host', options.host);
+      if (options.share) args.push('--share');
+      const { serve } = await import('./serve.ts');
+      await serve(args);
+    });
 
   program
     .command('watch')
