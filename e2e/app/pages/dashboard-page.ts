@@ -1,0 +1,127 @@
+// Page object of the dashboard: the e2e talks in user terms (deploy, set replicas, start load)
+// and finds controls by their accessible names, as a screen reader would.
+import type { Download, Locator, Page } from 'playwright-core';
+
+export class DashboardPage {
+  readonly page: Page;
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.getByRole('button', { name: 'Deploy', exact: true }).waitFor();
+  }
+
+  // ---- stack ----
+  stackPhase(): Locator {
+    return this.page.getByRole('region', { name: 'Stack' }).locator('.pill');
+  }
+
+  async deploy(timeoutMs: number): Promise<void> {
+    await this.page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await this.page.getByRole('progressbar', { name: 'Deploy progress' }).waitFor();
+    await this.waitFor(
+      async () => (await this.stackPhase().textContent()) === 'Running',
+      timeoutMs,
+      'stack Running',
+    );
+  }
+
+  // ---- replicas ----
+  replicasSlider(): Locator {
+    return this.page.getByRole('slider', { name: 'Replicas', exact: true });
+  }
+
+  replicasBox(): Locator {
+    return this.page.getByRole('spinbutton', { name: 'Replicas', exact: true });
+  }
+
+  /** Moves the slider with the keyboard, one step per arrow press, like a user would. */
+  async moveReplicasSliderTo(target: number): Promise<void> {
+    const slider = this.replicasSlider();
+    await slider.focus();
+    const current = Number(await slider.inputValue());
+    const key = target > current ? 'ArrowRight' : 'ArrowLeft';
+    for (let i = 0; i < Math.abs(target - current); i++) await slider.press(key);
+  }
+
+  async setReplicasNumber(n: number): Promise<void> {
+    await this.replicasBox().fill(String(n));
+  }
+
+  async readyReplicas(): Promise<number> {
+    return Number(await this.page.getByTestId('ready-replicas').textContent());
+  }
+
+  replicaRows(): Locator {
+    return this.page.getByRole('table', { name: 'Replicas' }).locator('tbody tr[data-state]');
+  }
+
+  async replicaIds(state?: string): Promise<string[]> {
+    const rows = state
+      ? this.page.locator(`table.replicas tbody tr[data-state="${state}"]`)
+      : this.replicaRows();
+    return rows.locator('td:first-child').allTextContents();
+  }
+
+  // ---- load ----
+  async startLoad(rps: number): Promise<void> {
+    await this.page.getByRole('spinbutton', { name: 'Request rate', exact: true }).fill(String(rps));
+    await this.page.getByRole('button', { name: 'Start load' }).click();
+  }
+
+  async stopLoad(): Promise<void> {
+    const stop = this.page.getByRole('button', { name: 'Stop load' });
+    if (await stop.isEnabled()) await stop.click();
+  }
+
+  chart(title: string): Locator {
+    return this.page.getByRole('figure', { name: title, exact: true });
+  }
+
+  /** The latest value a chart's legend shows for one series, as a number (NaN when none). */
+  async latestValue(chartTitle: string, series: string): Promise<number> {
+    const text = await this.chart(chartTitle)
+      .locator(`li[data-series="${series}"] .legend-value`)
+      .textContent();
+    return Number.parseFloat((text ?? '').replace(/[^\d.+-eE]/g, ''));
+  }
+
+  // ---- autoscaler ----
+  async setAutoscaler(on: boolean): Promise<void> {
+    const toggle = this.page.getByRole('switch', { name: 'Autoscaler' });
+    if ((await toggle.isChecked()) !== on) await toggle.click();
+    await this.waitFor(
+      async () => (await toggle.isChecked()) === on,
+      15_000,
+      `autoscaler ${on ? 'on' : 'off'}`,
+    );
+  }
+
+  timelineItems(type?: string): Locator {
+    const list = this.page.getByRole('list', { name: 'Timeline events' });
+    return type ? list.locator(`li[data-type="${type}"]`) : list.locator('li');
+  }
+
+  // ---- chaos, export ----
+  async killReplica(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Kill a replica' }).click();
+  }
+
+  async export(kind: 'PNG' | 'CSV' | 'JSON'): Promise<Download> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download', { timeout: 60_000 }),
+      this.page.getByRole('button', { name: `Export ${kind}` }).click(),
+    ]);
+    return download;
+  }
+
+  async waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await probe())) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+}
