@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseMix, runChaosCommand } from './cli-live.ts';
+import { ValidationError } from './core/errors.ts';
+import type { DockerTarget } from './core/targets/docker.ts';
+
+describe('CLI live commands: input', () => {
+  it('parses --mix into operation weights', () => {
+    expect(parseMix('get=80,list=10,signup=5,token=5')).toEqual({
+      getUser: 80,
+      listUsers: 10,
+      signUp: 5,
+      token: 5,
+    });
+    expect(parseMix(' GET=1 , token=0 ')).toEqual({ getUser: 1, token: 0 });
+  });
+
+  it.each(['get=80,delete=5', 'get=-1', 'get=', 'get', 'list=lots', ''])(
+    'rejects --mix %j naming --mix',
+    (text) => {
+      expect(() => parseMix(text)).toThrow(ValidationError);
+      try {
+        parseMix(text);
+      } catch (error) {
+        expect((error as ValidationError).field).toBe('--mix');
+      }
+    },
+  );
+
+  it('refuses a replica name for anything but kill-replica, and unknown actions, before touching the engine', async () => {
+    // Any call on this target would throw a TypeError: the checks must come first.
+    const untouchable = {} as DockerTarget;
+    await expect(runChaosCommand(untouchable, 'kill-redis', 'api-1')).rejects.toMatchObject({
+      field: 'replica',
+    });
+    await expect(runChaosCommand(untouchable, 'kill-everything', undefined)).rejects.toMatchObject({
+      field: 'action',
+    });
+  });
+});
