@@ -68,6 +68,6 @@ ensure_project() {
   say "node $(node --version) at $(command -v node)"
   npm_ci_if_changed "$SCALEDECK_ROOT"
   npm_ci_if_changed "$SCALEDECK_ROOT/service"
-  say "building service/"
-  npm --prefix "$SCALEDECK_ROOT/service" run --silent build
+  say "building the service, the dashboard and the Electron main/preload"
+  (cd "$SCALEDECK_ROOT" && npm run --silent build >/dev/null)
 }
