@@ -4,7 +4,7 @@
  * measuring). This script brings up a stack on the local engine with the offline images, scales
  * it, notes the machine's load, runs the comparison, and tears the stack down.
  *
- *   node scripts/bench/load.ts [--replicas 4] [--rates 1000,5000] [--duration 10] [--connections 128]
+ *   node scripts/bench/load.ts [--replicas 4] [--rates 1000,5000] [--duration 10] [--connections 512]
  *                              [--settings FILE] [--stack NAME] [--keep]
  */
 import { execFile, spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     replicas: { type: 'string', default: '4' },
     rates: { type: 'string', default: '1000,5000' },
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '128' },
+    connections: { type: 'string', default: '512' },
     settings: { type: 'string' },
     stack: { type: 'string' },
     keep: { type: 'boolean', default: false },
