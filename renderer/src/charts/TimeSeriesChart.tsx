@@ -10,6 +10,8 @@ import { formatClock, formatValue } from './format.ts';
 import { CHART_CHROME, markerColor, seriesColor } from './palette.ts';
 import { PromqlDialog } from './PromqlDialog.tsx';
 import { useElementWidth } from './use-element-width.ts';
+import { displayName } from './series-name.ts';
+import { timeTicks } from './time-ticks.ts';
 
 const Y_AXIS_WIDTH = 64;
 
@@ -31,6 +33,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart:
   const presentation = useApp((s) => s.presentation);
   const seriesOf = useApp((s) => s.seriesOf);
   const events = useApp((s) => s.events);
+  const stack = useApp((s) => s.status?.stack);
 
   const to = now;
   const from = now - windowMinutes * 60_000;
@@ -83,7 +86,9 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart:
           {drawn.map((d) => (
             <li key={d.name} data-series={d.name}>
               <span className="swatch" style={{ background: d.color }} aria-hidden="true" />
-              <span className="legend-name">{d.name}</span>
+              <span className="legend-name" title={d.name}>
+                {displayName(d.name, stack)}
+              </span>
               <span className="legend-value">{formatValue(chart.unit, d.latest)}</span>
             </li>
           ))}
@@ -106,12 +111,12 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart:
               dataKey="t"
               domain={[from, to]}
               allowDataOverflow
-              scale="time"
+              scale="linear"
+              ticks={timeTicks(from, to, Math.max(2, Math.min(7, Math.floor(plotWidth / 90))))}
+              interval={0}
               tickFormatter={formatClock}
               stroke={chrome.axis}
               tick={{ fontSize, fill: chrome.axis }}
-              tickCount={6}
-              minTickGap={40}
             />
             <YAxis
               width={Y_AXIS_WIDTH}

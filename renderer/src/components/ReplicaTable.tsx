@@ -1,6 +1,7 @@
 import { useApp } from '../store/store.ts';
 import { seriesKey } from '../store/slices/metrics-slice.ts';
 import { formatValue } from '../charts/format.ts';
+import { displayName } from '../charts/series-name.ts';
 import type { ReplicaStatus } from '../api/channels.ts';
 import { Panel } from './Panel.tsx';
 
@@ -21,6 +22,7 @@ export function ReplicaTable() {
   // Re-read the latest per-replica values when new points land.
   useApp((s) => s.metricsVersion);
   const series = useApp((s) => s.series);
+  const stack = useApp((s) => s.status?.stack);
   const latest = (chart: string, r: ReplicaStatus) => {
     const e = series.get(seriesKey(chart, r.id)) ?? series.get(seriesKey(chart, r.name));
     return e?.buffer.last?.v ?? null;
@@ -51,7 +53,9 @@ export function ReplicaTable() {
           )}
           {replicas.map((r) => (
             <tr key={r.name} data-state={r.state}>
-              <td className="mono">{r.id}</td>
+              <td className="mono" title={`${r.name} (${r.id})`}>
+                {displayName(r.name, stack)}
+              </td>
               <td>
                 <span className={`dot-label state-${r.state}`}>{r.state}</span>
               </td>

@@ -1,6 +1,11 @@
 // One human sentence per timeline event, shared by the timeline panel, chart markers and exports.
 import type { UiEvent } from '../api/channels.ts';
 
+/** scaledeck-<stack>-api-1a2b3c -> api-1a2b3c: the stack is the same for every event shown. */
+function shortName(name: string): string {
+  return /^scaledeck-.+-((?:api|redis|postgres|lb|prometheus)(?:-[0-9a-z]+)?)$/.exec(name)?.[1] ?? name;
+}
+
 export type MarkerKind = 'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error';
 
 export function describeEvent(event: UiEvent): string {
@@ -8,7 +13,7 @@ export function describeEvent(event: UiEvent): string {
     case 'progress':
       return `${event.step} (${Math.round(event.percent)} %)${event.log ? `: ${event.log}` : ''}`;
     case 'replica':
-      return `Replica ${event.name} ${event.kind}${event.detail ? `: ${event.detail}` : ''}`;
+      return `Replica ${shortName(event.name)} ${event.kind}${event.detail ? `: ${event.detail}` : ''}`;
     case 'scale':
       return `Scaled ${event.from} → ${event.to} (${event.source})`;
     case 'autoscaler': {
@@ -28,7 +33,7 @@ export function describeEvent(event: UiEvent): string {
     case 'load':
       return `Load ${event.kind} at ${Math.round(event.report.rate)} req/s`;
     case 'chaos':
-      return event.action === 'kill' ? `Chaos: killed ${event.target}` : `Chaos: restored ${event.target}`;
+      return `Chaos: ${event.action === 'kill' ? 'killed' : 'restored'} ${shortName(event.target)}`;
     case 'deploy':
       return deploySentence(event.step, event.status, event.detail);
     case 'metrics':
@@ -47,7 +52,8 @@ export function markerKind(event: UiEvent): MarkerKind | null {
       return event.type;
     // Decisions arrive every sync period; the scale event they cause is what gets a marker.
     case 'replica':
-      return event.kind === 'failed' || event.kind === 'stopped' ? 'replica' : null;
+      // A failure is news; stops after a scale-down already have the scale marker.
+      return event.kind === 'failed' ? 'replica' : null;
     case 'deploy':
       return event.status === 'step' ? null : 'deploy';
     default:
