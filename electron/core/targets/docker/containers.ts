@@ -54,7 +54,13 @@ export async function ensureContainer(
       );
     }
     const container = docker.getContainer(existing.Id);
-    if (!existing.State.Running) await container.start();
+    if (!existing.State.Running) {
+      // A part left down on purpose (chaos sets its restart policy to "no") gets its policy back.
+      const policy = spec.HostConfig?.RestartPolicy;
+      if (policy !== undefined && existing.HostConfig.RestartPolicy?.Name !== policy.Name)
+        await container.update({ RestartPolicy: policy });
+      await container.start();
+    }
     return container;
   }
   const container = await docker.createContainer(spec);
