@@ -63,3 +63,23 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, pre
   if (!result.success) throw ValidationError.fromZod(result.error, prefix);
   return result.data;
 }
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  UNKNOWN_CHANNEL: 404,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_DEPLOYED: 409,
+  AUTOSCALER_ACTIVE: 409,
+  LOAD_RUNNING: 409,
+  NO_LOAD: 409,
+  NOTHING_TO_KILL: 409,
+  DISPOSED: 503,
+  ENGINE_UNAVAILABLE: 503,
+};
+
+/** The HTTP status of an error in browser mode; below 500 means the caller's request was refused. */
+export function httpStatusOf(error: ErrorData): number {
+  return STATUS_BY_CODE[error.code] ?? 500;
+}

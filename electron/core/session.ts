@@ -7,11 +7,13 @@
  */
 import Dockerode from 'dockerode';
 import {
+  COMMAND_CHANNELS,
   channelSchemas,
   isChannel,
   type Channel,
   type ChannelSchemas,
   type CoreEvent,
+  type ErrorData,
   type InputOf,
   type ParsedInputOf,
   type Result,
@@ -22,7 +24,7 @@ import {
   type ValueOf,
 } from './contract.ts';
 import { Controller } from './controller.ts';
-import { ScaledeckError, ValidationError, parseOrThrow, toErrorData } from './errors.ts';
+import { ScaledeckError, ValidationError, httpStatusOf, parseOrThrow, toErrorData } from './errors.ts';
 import { LiveMetrics } from './live-metrics.ts';
 import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport } from './loadgen.ts';
 import type { Settings } from './settings.ts';
@@ -127,7 +129,9 @@ export class Session {
         throw new ScaledeckError('UNKNOWN_CHANNEL', `no channel named "${channel}"`, 'channel');
       return { ok: true, value: await this.run(channel, input) };
     } catch (error) {
-      return { ok: false, error: toErrorData(normalizeError(error)) };
+      const data = toErrorData(normalizeError(error));
+      this.recordFailure(channel, data);
+      return { ok: false, error: data };
     }
   }
 
@@ -136,8 +140,26 @@ export class Session {
     try {
       return await this.run(channel, input);
     } catch (error) {
-      throw normalizeError(error);
+      const normalized = normalizeError(error);
+      this.recordFailure(channel, toErrorData(normalized));
+      throw normalized;
     }
+  }
+
+  /**
+   * A command that failed in the system (engine, stack, network) goes on the timeline; deploy
+   * records its own. Refused requests and reads do not: they changed nothing.
+   */
+  private recordFailure(channel: string, error: ErrorData): void {
+    if (this.disposed || !isChannel(channel) || !COMMAND_CHANNELS.has(channel) || channel === 'stack:deploy')
+      return;
+    // Refused requests (bad input, nothing to stop, not deployed) are the caller's to show.
+    if (httpStatusOf(error) < 500 || error.code === 'DISPOSED') return;
+    this.emit({
+      type: 'error',
+      at: Date.now(),
+      error: { ...error, message: `${channel}: ${error.message}` },
+    });
   }
 
   private run<C extends Channel>(channel: C, input: unknown): Promise<ValueOf<C>> {

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COMMAND_CHANNELS, isChannel, type ErrorData, type SequencedEvent } from './contract.ts';
+import { httpStatusOf } from './errors.ts';
 import type { Session } from './session.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -36,25 +37,6 @@ const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const STATUS_BY_CODE: Record<string, number> = {
-  VALIDATION: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  UNKNOWN_CHANNEL: 404,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  NOT_DEPLOYED: 409,
-  AUTOSCALER_ACTIVE: 409,
-  LOAD_RUNNING: 409,
-  NO_LOAD: 409,
-  NOTHING_TO_KILL: 409,
-  DISPOSED: 503,
-  ENGINE_UNAVAILABLE: 503,
-};
-
-export function httpStatusOf(error: ErrorData): number {
-  return STATUS_BY_CODE[error.code] ?? 500;
-}
 
 export interface WebAppOptions {
   session: Session;
@@ -173,22 +155,23 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
     fail(res, { code: 'UNKNOWN_CHANNEL', message: `${req.method} ${req.path} is not part of the API` });
   });
 
+  // Checked per request, so a renderer built while the server runs is served without a restart.
   const index = path.join(rendererDir, 'index.html');
-  if (existsSync(index)) {
-    app.use(express.static(rendererDir, { index: 'index.html', fallthrough: true }));
-    app.get('/{*rest}', (_req, res) => res.sendFile(index));
-  } else {
-    app.get('/{*rest}', (_req, res) => {
-      res
-        .status(200)
-        .type('html')
-        .send(
-          '<!doctype html><meta charset="utf-8"><title>Scaledeck</title>' +
-            '<p>The dashboard is not built yet. Build the renderer (it goes to <code>dist/renderer</code>) and reload.</p>' +
-            '<p>The API is live: <code>POST /api/invoke/&lt;channel&gt;</code>, <code>GET /api/events</code>.</p>',
-        );
-    });
-  }
+  app.use(express.static(rendererDir, { index: 'index.html', fallthrough: true }));
+  app.get('/{*rest}', (_req, res) => {
+    if (existsSync(index)) {
+      res.sendFile(index);
+      return;
+    }
+    res
+      .status(200)
+      .type('html')
+      .send(
+        '<!doctype html><meta charset="utf-8"><title>Scaledeck</title>' +
+          '<p>The dashboard is not built yet. Build the renderer (it goes to <code>dist/renderer</code>) and reload.</p>' +
+          '<p>The API is live: <code>POST /api/invoke/&lt;channel&gt;</code>, <code>GET /api/events</code>.</p>',
+      );
+  });
 
   // Body parser errors (bad JSON, too large) are validation errors of the body.
   app.use(
