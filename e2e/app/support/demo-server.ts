@@ -98,7 +98,7 @@ const CHARTS: ChartInfo[] = [
 const REPLICAS = ['api-1', 'api-2', 'api-3'];
 
 /** Deterministic, plausible-looking values: a load ramp, CPU following it, latency following CPU. */
-function valuesAt(t: number): { chart: string; name: string; v: number | null }[] {
+export function valuesAt(t: number): { chart: string; name: string; v: number | null }[] {
   const s = t / 1000;
   const load = 180 + 120 * Math.sin(s / 90) + 40 * Math.sin(s / 7) + ((s * 7919) % 13);
   const cpu = (i: number) => Math.max(2, load / 5 + 8 * Math.sin(s / 11 + i) + i * 3);
@@ -124,7 +124,7 @@ export interface DemoServer {
 }
 
 export async function startDemoServer(
-  options: { port?: number; points?: number; stepMs?: number } = {},
+  options: { port?: number; points?: number; stepMs?: number; live?: boolean } = {},
 ): Promise<DemoServer> {
   const stepMs = options.stepMs ?? 1000;
   const points = options.points ?? 900;
@@ -257,6 +257,7 @@ export async function startDemoServer(
   app.use(express.static(renderer));
 
   const tick = setInterval(() => {
+    if (options.live === false) return;
     const t = Math.floor(Date.now() / stepMs) * stepMs;
     push({ type: 'metrics', at: t, points: valuesAt(t).map((p) => ({ ...p, t })), seq: ++seq });
   }, stepMs);

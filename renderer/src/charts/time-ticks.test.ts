@@ -1,30 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { timeTicks } from './time-ticks.ts';
+import { formatAgo, relativeTicks } from './time-ticks.ts';
 
-describe('timeTicks', () => {
-  const to = Date.UTC(2026, 0, 1, 12, 0, 7);
-
-  it('puts 5 minutes on whole minutes', () => {
-    const ticks = timeTicks(to - 5 * 60_000, to, 6);
-    expect(ticks).toHaveLength(5);
-    for (const t of ticks) expect(t % 60_000).toBe(0);
+describe('relativeTicks', () => {
+  it('counts back from now on round steps', () => {
+    expect(relativeTicks(5 * 60_000, 7)).toEqual([-300_000, -240_000, -180_000, -120_000, -60_000, 0]);
+    expect(relativeTicks(60_000, 7)).toEqual([-60_000, -50_000, -40_000, -30_000, -20_000, -10_000, 0]);
+    expect(relativeTicks(15 * 60_000, 7)).toEqual([-900_000, -720_000, -540_000, -360_000, -180_000, 0]);
   });
 
-  it('puts 1 minute on 10 s steps and 15 minutes on 3 min steps', () => {
-    const one = timeTicks(to - 60_000, to, 6);
-    expect(one[1]! - one[0]!).toBe(10_000);
-    const fifteen = timeTicks(to - 15 * 60_000, to, 6);
-    expect(fifteen[1]! - fifteen[0]!).toBe(180_000);
-  });
-
-  it('keeps every tick inside the window and respects the maximum', () => {
+  it('never exceeds the maximum and always ends at now', () => {
     for (const minutes of [1, 5, 15])
-      for (const max of [3, 6, 10]) {
-        const from = to - minutes * 60_000;
-        const ticks = timeTicks(from, to, max);
+      for (const max of [2, 3, 5, 8]) {
+        const ticks = relativeTicks(minutes * 60_000, max);
         expect(ticks.length).toBeLessThanOrEqual(max);
-        expect(ticks.length).toBeGreaterThan(0);
-        for (const t of ticks) expect(t >= from && t <= to).toBe(true);
+        expect(ticks.at(-1)).toBe(0);
+        expect(ticks[0]!).toBeGreaterThanOrEqual(-minutes * 60_000);
       }
+  });
+});
+
+describe('formatAgo', () => {
+  it('reads like a clock counting back', () => {
+    expect(formatAgo(0)).toBe('now');
+    expect(formatAgo(-20_000)).toBe('-20s');
+    expect(formatAgo(-300_000)).toBe('-5m');
+    expect(formatAgo(-90_000)).toBe('-1m30s');
   });
 });

@@ -1,4 +1,4 @@
-import { RingBuffer } from '../../../../electron/core/metrics/ring-buffer.ts';
+import { SeriesBuffer } from '../series-buffer.ts';
 import type { ChartInfo, MetricPoint, SeriesSnapshot } from '../../api/channels.ts';
 import type { Slice } from '../types.ts';
 
@@ -9,7 +9,7 @@ export interface SeriesEntry {
   chart: string;
   name: string;
   query: string;
-  buffer: RingBuffer;
+  buffer: SeriesBuffer;
 }
 
 export interface MetricsSlice {
@@ -48,7 +48,7 @@ export const createMetricsSlice: Slice<MetricsSlice> =
           chart,
           name,
           query: query || declared?.query || fallback,
-          buffer: new RingBuffer(SERIES_CAPACITY),
+          buffer: new SeriesBuffer(SERIES_CAPACITY),
         };
         series.set(key, e);
       }
@@ -71,10 +71,14 @@ export const createMetricsSlice: Slice<MetricsSlice> =
       let newest = get().now;
       for (const s of snapshots) {
         const e = entry(s.chart, s.name, s.query);
-        for (const p of s.points) {
-          e.buffer.push(p.t, p.v);
-          if (p.t > newest) newest = p.t;
-        }
+        // Live points may have arrived before the backfill answered: the history goes in front.
+        const live = e.buffer.toArray();
+        const firstLive = live[0]?.t ?? Number.POSITIVE_INFINITY;
+        e.buffer = new SeriesBuffer(SERIES_CAPACITY);
+        for (const p of s.points) if (p.t < firstLive) e.buffer.push(p.t, p.v);
+        for (const p of live) e.buffer.push(p.t, p.v);
+        const last = e.buffer.last;
+        if (last && last.t > newest) newest = last.t;
       }
       set((s) => ({ metricsVersion: s.metricsVersion + 1, now: newest }));
     };
