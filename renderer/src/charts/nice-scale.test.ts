@@ -3,7 +3,7 @@ import { niceCeil, yDomain, yTicks } from './nice-scale.ts';
 
 describe('niceCeil', () => {
   it('rounds up to 1, 2, 2.5 or 5 times a power of ten', () => {
-    expect(niceCeil(0.0123)).toBe(0.025);
+    expect(niceCeil(0.0123)).toBe(0.02);
     expect(niceCeil(0.7)).toBe(1);
     expect(niceCeil(1)).toBe(1);
     expect(niceCeil(1.2)).toBe(2);
