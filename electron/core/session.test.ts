@@ -64,6 +64,29 @@ async function redisKeyspaceHits(): Promise<number> {
   return Number(/keyspace_hits:(\d+)/.exec(text)?.[1] ?? NaN);
 }
 
+/** Sign-ups so GET /users/:id has a key space where skew matters (the generator reads up to 1000 ids). */
+async function seedUsers(lb: string, count: number): Promise<void> {
+  const password = randomBytes(12).toString('base64url');
+  const run = randomBytes(3).toString('hex');
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const n = next++;
+      const response = await fetch(`${lb}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: `Seed ${n}`,
+          email: `seed-${run}-${n}@loadgen.scaledeck.test`,
+          password,
+        }),
+      });
+      if (response.status !== 201) throw new Error(`seeding user ${n}: HTTP ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
 beforeAll(async () => {
   let file = process.env.SCALEDECK_TEST_SETTINGS;
   if (!file) {
@@ -82,6 +105,7 @@ beforeAll(async () => {
   session.subscribe((event) => events.push(event));
   await session.open();
   status = await session.invoke('stack:deploy', { replicas: 2 });
+  await seedUsers(status.endpoints.loadBalancer!, 1000);
   // Prometheus has scraped both replicas at least twice, so rates exist.
   await waitUntil(
     'the request rate series',
@@ -101,7 +125,11 @@ describe('live numbers on a real stack', () => {
   it('200 req/s for 20 s: the rate series shows it within 5 %, p99 plausible, skewed keys hit the cache', async () => {
     expect(status.phase).toBe('running');
     // Health checks and scrapes are requests too: the background rate is measured, then subtracted.
-    const baseline = mean(seriesValues('requestRate', 'requests', Date.now() - 6000));
+    // It is measured once the seeding traffic has left the rate window.
+    const baseline = await waitUntil('the rate series back to the background', 60_000, async () => {
+      const recent = seriesValues('requestRate', 'requests', Date.now() - 3000);
+      return recent.length >= 2 && recent.every((v) => v < 10) ? mean(recent) : null;
+    });
     const keyspaceBefore = await redisKeyspaceHits();
     const { report, startedAt } = await runLoadToEnd({
       rps: 200,
@@ -134,13 +162,17 @@ describe('live numbers on a real stack', () => {
     const p50 = seriesValues('latency', 'p50', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
     const p99 = seriesValues('latency', 'p99', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
     expect(p99.length).toBeGreaterThan(0);
-    // Server-side p99 is above zero, at least the median, and below what the client saw at worst.
+    // Server-side p99 (interpolated inside histogram buckets, so not bounded by the client's max):
+    // above zero, at least the median, well under a second for cached reads.
+    console.log(`server p50 ${(mean(p50) * 1000).toFixed(1)} ms, p99 ${(mean(p99) * 1000).toFixed(1)} ms`);
     expect(Math.min(...p99)).toBeGreaterThan(0);
     expect(Math.max(...p99)).toBeLessThan(1);
     expect(mean(p99)).toBeGreaterThanOrEqual(mean(p50));
-    expect(Math.max(...p99) * 1000).toBeLessThanOrEqual(report.latencyMs.max + 5);
 
-    // Skewed keys: most reads come from the cache, and Redis saw those hits.
+    // Skewed keys over a key space of 1000 users: most reads still come from the cache (a few hot
+    // users), yet many distinct keys missed once; and Redis saw those hits.
+    expect(report.keySpace).toBeGreaterThanOrEqual(1000);
+    expect(report.cache.misses).toBeGreaterThan(50);
     const hitRatio = seriesValues(
       'cacheHitRatio',
       'api cache',
@@ -174,8 +206,10 @@ describe('live numbers on a real stack', () => {
     await generator.start();
     const report = await generator.done();
     const first = Math.min(...results.map((r) => r.intendedAt));
-    // No request was sent after the duration, nor earlier than its slot.
-    expect(Math.max(...results.map((r) => r.sentAt)) - first).toBeLessThanOrEqual(4000 + 5);
+    // No request was due after the duration, none went out before its slot, and the last ones
+    // left right after the end (late only by the event loop of a busy machine).
+    expect(Math.max(...results.map((r) => r.intendedAt)) - first).toBeLessThan(4000);
+    expect(Math.max(...results.map((r) => r.sentAt)) - first).toBeLessThan(4000 + 250);
     expect(results.every((r) => r.sentAt >= r.intendedAt - 1)).toBe(true);
     // Rate: in any one-second window no more than 300 (+1 for the edge) were due.
     const due = results.map((r) => r.intendedAt).sort((a, b) => a - b);
