@@ -17,16 +17,13 @@ export function describeEvent(event: UiEvent): string {
     case 'scale':
       return `Scaled ${event.from} → ${event.to} (${event.source})`;
     case 'autoscaler': {
+      // The decision's reason already names CPU, target and replicas.
       const d = event.decision;
-      const cpu =
-        d.averageUtilizationPercent === null
-          ? 'no CPU metrics'
-          : `CPU ${Math.round(d.averageUtilizationPercent)} %`;
       const change =
         d.desiredReplicas === d.currentReplicas
           ? `keeps ${d.currentReplicas}`
           : `${d.currentReplicas} → ${d.desiredReplicas}`;
-      return `Autoscaler ${change} (${cpu}, target ${d.targetUtilizationPercent} %): ${d.reason}`;
+      return `Autoscaler ${change}: ${d.reason}`;
     }
     case 'error':
       return `Error: ${event.error.message}`;
