@@ -281,7 +281,13 @@ export type UiEvent =
       replicas?: number;
       detail?: string;
     }
-  | { type: 'metrics'; at: number; points: MetricPoint[] };
+  | {
+      type: 'metrics';
+      at: number;
+      points: MetricPoint[];
+      /** The load generator's report at this tick (null when none ran yet), for live numbers. */
+      load?: LoadReport | null;
+    };
 
 /** Every pushed event carries a monotonic seq; the timeline keeps all but metrics and progress. */
 export type SequencedEvent = UiEvent & { seq: number };

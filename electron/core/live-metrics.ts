@@ -4,6 +4,7 @@
  * Redis INFO), assembled into one MetricsFeed.
  */
 import type { ChartInfo, MetricPoint, StackStatus } from './contract.ts';
+import type { LoadReport } from './loadgen.ts';
 import { MetricsFeed, type Sampler } from './metrics/feed.ts';
 import { PrometheusClient } from './metrics/prometheus.ts';
 import { chartQueries, type ChartQuery } from './metrics/queries.ts';
@@ -25,8 +26,16 @@ export interface LiveMetricsSource {
 
 export interface LiveMetricsOptions {
   cpuLimitCores: number;
+  /** The session's load generator, if any: its target and achieved rate become a chart. */
+  load?: () => LoadReport | null;
   stepMs?: number;
   capacity?: number;
+}
+
+interface LoadRates {
+  target: number;
+  achieved: number | null;
+  errors: number | null;
 }
 
 interface SamplerChart {
@@ -45,6 +54,8 @@ export class LiveMetrics {
   private statusAt = 0;
   private statusPromise: Promise<StackStatus> | null = null;
   private lastRedis: KeyspaceCounters | null = null;
+  private lastLoad: { at: number; completed: number; errors: number } | null = null;
+  private lastLoadRates: { at: number; rates: LoadRates } | null = null;
 
   constructor(source: LiveMetricsSource, options: LiveMetricsOptions) {
     this.source = source;
@@ -86,7 +97,63 @@ export class LiveMetrics {
           },
         ],
       },
+      {
+        id: 'loadgen',
+        title: 'Load generator (client side)',
+        unit: 'req/s',
+        samplers: [
+          {
+            chart: 'loadgen',
+            name: 'target',
+            source: 'the load generator’s target rate (0 when no load runs)',
+            sample: async () => this.loadRates().target,
+          },
+          {
+            chart: 'loadgen',
+            name: 'achieved',
+            source: 'responses completed per second at the load generator, between ticks',
+            sample: async () => this.loadRates().achieved,
+          },
+          {
+            chart: 'loadgen',
+            name: 'errors',
+            source:
+              'failed requests (non-2xx, timeouts, refused) per second at the load generator, between ticks',
+            sample: async () => this.loadRates().errors,
+          },
+        ],
+      },
     ];
+  }
+
+  /**
+   * Rates from the generator's cumulative counters between two ticks. The three samplers of one
+   * tick run together, so a result younger than 300 ms is reused rather than read again.
+   */
+  private loadRates(): LoadRates {
+    const now = Date.now();
+    if (this.lastLoadRates !== null && now - this.lastLoadRates.at < 300) return this.lastLoadRates.rates;
+    const report = this.options.load?.() ?? null;
+    let rates: LoadRates;
+    if (report === null || report.state !== 'running') {
+      this.lastLoad = null;
+      rates =
+        report === null ? { target: 0, achieved: null, errors: null } : { target: 0, achieved: 0, errors: 0 };
+    } else {
+      const previous = this.lastLoad;
+      const seconds = previous === null ? 0 : (now - previous.at) / 1000;
+      rates =
+        previous === null || seconds <= 0
+          ? { target: report.rate, achieved: null, errors: null }
+          : {
+              target: report.rate,
+              achieved: (report.completed - previous.completed) / seconds,
+              errors: (report.errors.total - previous.errors) / seconds,
+            };
+      this.lastLoad = { at: now, completed: report.completed, errors: report.errors.total };
+    }
+    this.lastLoadRates = { at: now, rates };
+    return rates;
   }
 
   charts(): ChartInfo[] {

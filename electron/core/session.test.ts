@@ -159,6 +159,20 @@ describe('live numbers on a real stack', () => {
     expect(report.errors.total).toBe(0);
     expect(Math.abs(report.achievedRate - 200) / 200).toBeLessThan(0.02);
 
+    // The generator's own chart and the live report on the metrics events.
+    const target = seriesValues('loadgen', 'target', startedAt + 1000, startedAt + 19_000);
+    const achieved = seriesValues('loadgen', 'achieved', startedAt + 2000, startedAt + 19_000);
+    expect(target.length).toBeGreaterThan(5);
+    expect(target.every((v) => v === 200)).toBe(true);
+    expect(Math.abs(mean(achieved) - 200) / 200).toBeLessThan(0.05);
+    const live = events.filter(
+      (e) => e.type === 'metrics' && e.at > startedAt + 2000 && e.at < startedAt + 19_000,
+    );
+    expect(live.length).toBeGreaterThan(5);
+    expect(
+      live.every((e) => e.type === 'metrics' && e.load?.state === 'running' && e.load.rate === 200),
+    ).toBe(true);
+
     const p50 = seriesValues('latency', 'p50', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
     const p99 = seriesValues('latency', 'p99', startedAt + RATE_WINDOW_MS, startedAt + 20_000);
     expect(p99.length).toBeGreaterThan(0);

@@ -73,6 +73,7 @@ export class Session {
     this.timeline = new Timeline(options.timelineCapacity);
     this.metrics = new LiveMetrics(this.target, {
       cpuLimitCores: this.settings.replicaCpus,
+      load: () => this.load?.report() ?? null,
       stepMs: options.metricsStepMs ?? 2000,
     });
     this.schemas = channelSchemas({
@@ -206,7 +207,8 @@ export class Session {
       prometheusUrl,
       this.options.backfillMs ?? 15 * 60_000,
       (at, points) => {
-        if (!this.disposed) this.emit({ type: 'metrics', at, points });
+        // The running load's report rides along, so the UI's numbers move without polling.
+        if (!this.disposed) this.emit({ type: 'metrics', at, points, load: this.load?.report() ?? null });
       },
       (message, query) => this.feedError(message, query),
     );
