@@ -5,6 +5,7 @@
  * not deployed): nothing here needs a running stack.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SequencedEvent } from './contract.ts';
 import { Session } from './session.ts';
@@ -160,6 +161,27 @@ describe('browser mode over HTTP and SSE', () => {
 
     const foreign = await invoke(local, 'stack:teardown', {}, { origin: 'http://evil.example' });
     expect(foreign.status).toBe(403);
+
+    // DNS rebinding: a name that resolves to 127.0.0.1 but is not this machine's.
+    const { port } = new URL(local.url);
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/invoke/stack:status',
+          method: 'POST',
+          headers: { host: `evil.example:${port}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(rebound).toBe(403);
   });
 
   it('a valid command on an absent stack fails as data, with a status that says why', async () => {

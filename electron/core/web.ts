@@ -38,8 +38,13 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Host names a loopback-bound server answers to; anything else is DNS rebinding or a mistake. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
 export interface WebAppOptions {
   session: Session;
+  /** When set, requests whose Host header names another host are refused (DNS rebinding). */
+  allowedHosts?: string[] | null;
   /** Read-only sharing: commands need this token. */
   shareToken?: string | null;
   rendererDir?: string;
@@ -72,6 +77,18 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
     });
     next();
   });
+
+  const allowedHosts = options.allowedHosts ?? null;
+  if (allowedHosts !== null) {
+    app.use((req, res, next) => {
+      const host = (req.get('host') ?? '').replace(/:\d+$/, '').toLowerCase();
+      if (!allowedHosts.includes(host)) {
+        fail(res, { code: 'FORBIDDEN', message: `this server answers to ${allowedHosts.join(', ')} only` });
+        return;
+      }
+      next();
+    });
+  }
 
   // A page from another origin must not drive the stack (the browser sends Origin on cross-site POSTs).
   app.use('/api', (req, res, next) => {
@@ -219,12 +236,15 @@ export interface WebServer {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const share = options.share === true;
   const token = share ? randomBytes(24).toString('base64url') : null;
+  const host = options.host ?? (share ? '0.0.0.0' : '127.0.0.1');
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
   const app = createWebApp({
     session: options.session,
     shareToken: token,
+    // On loopback only this machine's names are valid; shared, viewers use whatever LAN address.
+    allowedHosts: loopback ? LOOPBACK_HOSTS : null,
     ...(options.rendererDir === undefined ? {} : { rendererDir: options.rendererDir }),
   });
-  const host = options.host ?? (share ? '0.0.0.0' : '127.0.0.1');
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(options.port ?? 0, host, (error?: Error) =>
       error ? reject(error) : resolve(listening),
