@@ -9,13 +9,14 @@ import { loadSettings } from '../core/settings.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { createMainWindow, hardenSession } from './window.ts';
+import { saveDownloadsTo } from './downloads.ts';
 
-// dist/electron/main.mjs -> the app root holds dist/renderer; service/ and k8s/ are resources
-// when packaged (electron-builder.yml extraResources).
-const appRoot = app.getAppPath();
-const indexHtml = join(appRoot, 'dist/renderer/index.html');
+// This file runs as dist/electron/main.mjs (inside app.asar when packaged): the renderer and the
+// preload sit beside it; service/ and k8s/ are resources (electron-builder.yml extraResources).
+const here = import.meta.dirname;
+const indexHtml = join(here, '../renderer/index.html');
 const appUrl = pathToFileURL(indexHtml).href;
-const preload = join(appRoot, 'dist/electron/preload.cjs');
+const preload = join(here, 'preload.cjs');
 if (app.isPackaged) process.env.SCALEDECK_SERVICE_DIR ??= join(process.resourcesPath, 'service');
 
 // One instance owns the stack's loops; a second launch focuses the first window.
@@ -28,6 +29,8 @@ async function start(): Promise<void> {
   const settings = await loadSettings(settingsFlag ?? process.env.SCALEDECK_SETTINGS);
   const session = await openSession({ settings, stack: process.env.SCALEDECK_STACK ?? 'default' });
   hardenSession(appUrl);
+  // Tests (and kiosk setups) save exports to a fixed folder; people get the save dialog.
+  if (process.env.SCALEDECK_DOWNLOADS_DIR) saveDownloadsTo(process.env.SCALEDECK_DOWNLOADS_DIR);
   installMenu();
   const stopIpc = registerIpc(ipcMain, session, () => appUrl);
   const win = createMainWindow({ preload, indexHtml, appUrl });
