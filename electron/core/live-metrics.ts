@@ -51,6 +51,7 @@ export class LiveMetrics {
   private readonly source: LiveMetricsSource;
   private readonly options: LiveMetricsOptions;
   private feed: MetricsFeed | null = null;
+  private feedUrl: string | null = null;
   private statusAt = 0;
   private statusPromise: Promise<StackStatus> | null = null;
   private lastRedis: KeyspaceCounters | null = null;
@@ -179,6 +180,11 @@ export class LiveMetrics {
     return this.feed !== null;
   }
 
+  /** The Prometheus the feed polls (null when stopped): a redeploy may publish it on another port. */
+  get prometheusUrl(): string | null {
+    return this.feedUrl;
+  }
+
   /** Starts polling the stack's Prometheus (backfilled over backfillMs); onTick gets each tick's points. */
   async start(
     prometheusUrl: string,
@@ -195,6 +201,7 @@ export class LiveMetrics {
       capacity: this.options.capacity ?? 3600,
     });
     this.feed = feed;
+    this.feedUrl = prometheusUrl;
     feed.onUpdate((at) => {
       const points = feed
         .snapshot(at)
@@ -219,6 +226,7 @@ export class LiveMetrics {
   stop(): void {
     this.feed?.cancel();
     this.feed = null;
+    this.feedUrl = null;
     this.lastRedis = null;
   }
 

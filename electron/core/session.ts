@@ -248,7 +248,7 @@ export class Session {
         status: 'done',
         replicas: status.desiredReplicas,
       });
-      if (status.endpoints.prometheus !== null && !this.metrics.running)
+      if (status.endpoints.prometheus !== null && this.metrics.prometheusUrl !== status.endpoints.prometheus)
         await this.startMetrics(status.endpoints.prometheus);
       return status;
     } catch (error) {
