@@ -17,7 +17,10 @@ const here = import.meta.dirname;
 const indexHtml = join(here, '../renderer/index.html');
 const appUrl = pathToFileURL(indexHtml).href;
 const preload = join(here, 'preload.cjs');
-if (app.isPackaged) process.env.SCALEDECK_SERVICE_DIR ??= join(process.resourcesPath, 'service');
+// The User API's build context: a resource when packaged, the repository's service/ in development.
+process.env.SCALEDECK_SERVICE_DIR ??= app.isPackaged
+  ? join(process.resourcesPath, 'service')
+  : join(here, '../../service');
 
 // One instance owns the stack's loops; a second launch focuses the first window.
 if (!app.requestSingleInstanceLock()) app.quit();

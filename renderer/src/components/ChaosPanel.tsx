@@ -7,8 +7,9 @@ export function ChaosPanel() {
   const restore = useApp((s) => s.restore);
   const status = useApp((s) => s.status);
   const deployed = status !== null && status.phase !== 'absent';
+  // Restore is offered only for a part of a deployed stack that is down (killed or gone).
   const down = (role: 'redis' | 'postgres') =>
-    status?.components[role] === 'stopped' || status?.components[role] === 'missing';
+    deployed && (status.components[role] === 'stopped' || status.components[role] === 'missing');
   return (
     <Panel title="Chaos" id="chaos">
       <div className="chaos-grid">

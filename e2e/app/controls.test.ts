@@ -1,0 +1,135 @@
+/**
+ * The dashboard's controls in Chromium against the real browser-mode server, before anything is
+ * deployed (seconds, no stack): every control has an accessible name, the ones the issue names
+ * exist under exactly those names, each chart's PromQL can be shown and copied, and the themes
+ * and presentation mode apply. Skips with a message without Chromium or a Docker engine.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardPage } from './pages/dashboard-page.ts';
+import { chromiumMissing, launchChromium } from './support/browser.ts';
+import { startBrowserMode, type BrowserMode } from './support/browser-mode.ts';
+import { buildRenderer, dockerMissing, offlineSettings } from './support/setup.ts';
+
+const skipReason = chromiumMissing() ?? (await dockerMissing());
+if (skipReason) console.warn(`[e2e/app] controls skipped: ${skipReason}`);
+
+const NAMED: [role: Parameters<Page['getByRole']>[0], name: string][] = [
+  ['combobox', 'Target'],
+  ['button', 'Deploy'],
+  ['button', 'Tear down'],
+  ['slider', 'Replicas'],
+  ['spinbutton', 'Replicas'],
+  ['button', 'Increase Replicas'],
+  ['button', 'Decrease Replicas'],
+  ['switch', 'Autoscaler'],
+  ['slider', 'Min replicas'],
+  ['slider', 'Max replicas'],
+  ['slider', 'Target CPU'],
+  ['combobox', 'Profile'],
+  ['slider', 'Request rate'],
+  ['slider', 'Reads'],
+  ['slider', 'Key skew'],
+  ['button', 'Start load'],
+  ['button', 'Stop load'],
+  ['button', 'Kill a replica'],
+  ['button', 'Kill Redis'],
+  ['button', 'Kill PostgreSQL'],
+  ['button', 'Export PNG'],
+  ['button', 'Export CSV'],
+  ['button', 'Export JSON'],
+  ['switch', 'Dark theme'],
+  ['switch', 'Presentation mode'],
+  ['button', 'Last 1 min'],
+  ['button', 'Last 5 min'],
+  ['button', 'Last 15 min'],
+];
+
+describe.skipIf(skipReason !== null)('dashboard controls (browser mode, nothing deployed)', () => {
+  let server: BrowserMode;
+  let browser: Browser;
+  let page: Page;
+  let tmp: string;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'scaledeck-controls-'));
+    await buildRenderer();
+    const settingsFile = path.join(tmp, 'settings.json');
+    await writeFile(settingsFile, JSON.stringify(await offlineSettings()));
+    // A stack name of its own that is never deployed: the session only answers reads.
+    server = await startBrowserMode({ stack: `uic-${randomBytes(3).toString('hex')}`, settingsFile });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(server.url).origin,
+    });
+    page = await context.newPage();
+    await new DashboardPage(page).open(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('names every control as the issue does', async () => {
+    for (const [role, name] of NAMED) {
+      const count = await page.getByRole(role, { name, exact: true }).count();
+      expect(count, `${role} "${name}"`).toBe(1);
+    }
+  });
+
+  it('gives every interactive element an accessible name', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { role?: { value: string }; name?: { value: string }; ignored: boolean }[];
+    };
+    const interactive = new Set(['button', 'slider', 'spinbutton', 'switch', 'combobox', 'checkbox', 'link']);
+    const unnamed = nodes.filter(
+      (n) => !n.ignored && interactive.has(n.role?.value ?? '') && !n.name?.value?.trim(),
+    );
+    expect(unnamed.map((n) => n.role?.value)).toEqual([]);
+    expect(nodes.filter((n) => n.role?.value === 'slider').length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('disables stack controls with an explanation while nothing is deployed', async () => {
+    const dash = new DashboardPage(page);
+    expect(await dash.replicasSlider().isDisabled()).toBe(true);
+    const hint = await dash.replicasSlider().getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${hint}"]`).textContent()).toMatch(/Deploy the stack/);
+    expect(await page.getByRole('button', { name: 'Start load' }).isDisabled()).toBe(true);
+  });
+
+  it('shows and copies the PromQL of each chart', async () => {
+    const charts = page.getByRole('figure');
+    await expect.poll(() => charts.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
+    const rate = new DashboardPage(page).chart('Request rate');
+    await rate.getByRole('button', { name: 'PromQL' }).click();
+    const dialog = page.getByRole('dialog', { name: 'PromQL of Request rate' });
+    await expect(dialog.locator('pre').textContent()).resolves.toMatch(/rate\(http_requests_total/);
+    await dialog.getByRole('button', { name: 'Copy PromQL' }).click();
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toMatch(/http_requests_total/);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(await dialog.count()).toBe(0);
+  });
+
+  it('switches theme and presentation mode', async () => {
+    const app = page.locator('.app');
+    await page.getByRole('switch', { name: 'Dark theme' }).uncheck();
+    expect(await app.getAttribute('data-theme')).toBe('light');
+    const size = () => app.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const normal = await size();
+    await page.getByRole('switch', { name: 'Presentation mode' }).check();
+    expect(await size()).toBeGreaterThan(normal * 1.2);
+    await page.getByRole('switch', { name: 'Presentation mode' }).uncheck();
+    await page.getByRole('switch', { name: 'Dark theme' }).check();
+    expect(await app.getAttribute('data-theme')).toBe('dark');
+  });
+});
