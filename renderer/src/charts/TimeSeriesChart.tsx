@@ -14,7 +14,7 @@ import { PromqlDialog } from './PromqlDialog.tsx';
 import { SeriesPaths } from './SeriesPaths.tsx';
 import { formatAgo, relativeTicks } from './time-ticks.ts';
 import { useElementWidth } from './use-element-width.ts';
-import { visibleMax } from './use-visible-series.ts';
+import { hasVisibleValue, visibleMax } from './use-visible-series.ts';
 
 const Y_AXIS_WIDTH = 64;
 const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
@@ -28,6 +28,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart:
   // The nice top of the y axis, not the raw maximum: the frame re-renders only when it changes.
   const yTop = useApp((s) => yDomain(chart.unit, visibleMax(s, chart.id))[1]);
   const queries = useApp((s) => s.series);
+  const empty = useApp((s) => !hasVisibleValue(s, chart.id));
 
   const windowMs = windowMinutes * 60_000;
   const height = presentation ? 250 : 190;
@@ -102,6 +103,7 @@ export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart:
             />
           </LineChart>
         )}
+        {empty && <p className="chart-empty">No data in this window yet</p>}
       </div>
       {showQuery && (
         <PromqlDialog title={chart.title} queries={promql()} onClose={() => setShowQuery(false)} />

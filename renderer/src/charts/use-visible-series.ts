@@ -36,3 +36,13 @@ export function useSeriesNames(chart: ChartInfo): string[] {
   );
   return useMemo(() => (joined === '' ? [] : joined.split('\u0000')), [joined]);
 }
+
+/** Whether any series of the chart has a value in the window. */
+export function hasVisibleValue(state: AppState, chartId: string): boolean {
+  const from = state.now - state.windowMinutes * 60_000;
+  for (const e of state.seriesOf(chartId)) {
+    const b = e.buffer;
+    for (let i = b.lowerBound(from); i < b.length; i++) if (!Number.isNaN(b.value(i))) return true;
+  }
+  return false;
+}
