@@ -20,8 +20,9 @@ function run(command: string, argv: string[], env: NodeJS.ProcessEnv = process.e
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-async function buildIfMissing(files: string[], modes: string[]): Promise<void> {
-  if (files.every((f) => existsSync(path.join(ROOT, f)))) return;
+/** Vite builds from the current sources (seconds); SCALEDECK_SKIP_BUILD=1 reuses dist/ when present. */
+async function build(files: string[], modes: string[]): Promise<void> {
+  if (process.env.SCALEDECK_SKIP_BUILD === '1' && files.every((f) => existsSync(path.join(ROOT, f)))) return;
   for (const mode of modes) {
     const code = await run(process.execPath, [
       path.join(ROOT, 'node_modules/vite/bin/vite.js'),
@@ -36,9 +37,9 @@ async function buildIfMissing(files: string[], modes: string[]): Promise<void> {
 
 const browserOnly = args.includes('--browser');
 const runtime = electronBinary();
-await buildIfMissing(['dist/renderer/index.html'], ['renderer']);
+await build(['dist/renderer/index.html'], ['renderer']);
 if (!browserOnly && 'path' in runtime) {
-  await buildIfMissing(['dist/electron/main.mjs', 'dist/electron/preload.cjs'], ['main', 'preload']);
+  await build(['dist/electron/main.mjs', 'dist/electron/preload.cjs'], ['main', 'preload']);
   const passThrough = args.flatMap((a, i) =>
     a === '--settings' && args[i + 1]
       ? [`--settings=${args[i + 1]}`]
