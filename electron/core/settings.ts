@@ -41,6 +41,16 @@ export const settingsSchema = z
     drainSeconds: z.int().min(1).max(300).default(15),
     /** Ceiling of the built-in load generator's rate, req/s (the slider's maximum). */
     maxLoadRps: z.int().min(1).max(100_000).default(10_000),
+    /** The Kubernetes target: where the locally built API image goes when the context is no known local cluster. */
+    kubernetes: z
+      .strictObject({
+        registry: z
+          .string()
+          .trim()
+          .min(1, 'must be a registry host the nodes pull from, such as localhost:5000')
+          .optional(),
+      })
+      .optional(),
   })
   .default({
     maxReplicas: 20,
