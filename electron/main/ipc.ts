@@ -38,7 +38,7 @@ export function registerIpc(ipcMain: IpcMain, dispatcher: Dispatcher, appUrl: ()
   };
 }
 
-/** The whole page, not just the viewport: the dashboard scrolls. */
+/** What the window shows, pixel for pixel (the browser-mode export renders the whole page instead). */
 async function capturePng(contents: WebContents): Promise<Uint8Array> {
   const image = await contents.capturePage();
   return new Uint8Array(image.toPNG());

@@ -22,9 +22,7 @@ process.env.SCALEDECK_SERVICE_DIR ??= app.isPackaged
   ? join(process.resourcesPath, 'service')
   : join(here, '../../service');
 
-// One instance owns the stack's loops; a second launch focuses the first window.
-if (!app.requestSingleInstanceLock()) app.quit();
-
+// Every renderer sandboxed, whatever a window's options say (checklist item 2).
 app.enableSandbox();
 
 async function start(): Promise<void> {
@@ -53,13 +51,18 @@ async function start(): Promise<void> {
   });
 }
 
-app
-  .whenReady()
-  .then(start)
-  .catch((error: unknown) => {
-    console.error(`scaledeck: ${(error as Error).message}`);
-    app.exit(1);
-  });
+// One instance owns the stack's loops; a second launch focuses the first window and exits.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error(`scaledeck: ${(error as Error).message}`);
+      app.exit(1);
+    });
+}
 
 app.on('web-contents-created', (_event, contents) => {
   // No window other than ours: guards for any webContents that might still appear.

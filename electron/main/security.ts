@@ -81,7 +81,7 @@ export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boole
 }
 
 // 12. CSP: renderer/index.html carries a Content-Security-Policy meta tag (self only, no inline
-//     scripts, no remote connections); main.ts also sets it as a response header for file loads.
+//     scripts, no remote connections); window.ts also sets it as a header on HTTP responses.
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

@@ -40,7 +40,10 @@ export function createMainWindow(options: {
   return win;
 }
 
-/** Applied once per session: permission requests denied, CSP header on every response. */
+/**
+ * Applied once per session: permission requests denied; the CSP also as a header on every HTTP
+ * response (the dev server), file:// pages carry it in index.html's meta tag.
+ */
 export function hardenSession(appUrl: string): void {
   const s = session.defaultSession;
   s.setPermissionRequestHandler((contents, permission, callback) =>
