@@ -1,0 +1,86 @@
+/**
+ * The real HPA's status read as the same ScaleDecision the Docker target's own autoscaler
+ * emits, so the timeline shows both alike. Pure.
+ */
+import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { AutoscalerProfile, LimitedBy, ScaleDecision } from '../../autoscaler.ts';
+import type { EnabledAutoscaler } from '../../contract.ts';
+import { PROFILE_ANNOTATION } from '../../../../k8s/manifests.ts';
+
+function profileOf(hpa: V2HorizontalPodAutoscaler): AutoscalerProfile {
+  return hpa.metadata?.annotations?.[PROFILE_ANNOTATION] === 'demo' ? 'demo' : 'kubernetes';
+}
+
+export function hpaTargetPercent(hpa: V2HorizontalPodAutoscaler): number {
+  const metric = hpa.spec?.metrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
+  return metric?.resource?.target.averageUtilization ?? 80;
+}
+
+export function autoscalerFromHpa(hpa: V2HorizontalPodAutoscaler): EnabledAutoscaler {
+  return {
+    enabled: true,
+    minReplicas: hpa.spec?.minReplicas ?? 1,
+    maxReplicas: hpa.spec?.maxReplicas ?? 1,
+    targetCpuUtilizationPercent: hpaTargetPercent(hpa),
+    profile: profileOf(hpa),
+  };
+}
+
+function condition(hpa: V2HorizontalPodAutoscaler, type: string) {
+  return hpa.status?.conditions?.find((c) => c.type === type);
+}
+
+/** Which rule held the count back, from the conditions the HPA controller writes. */
+export function limitedByOf(hpa: V2HorizontalPodAutoscaler): LimitedBy {
+  const active = condition(hpa, 'ScalingActive');
+  if (active?.status === 'False') return 'noMetrics';
+  const limited = condition(hpa, 'ScalingLimited');
+  if (limited?.status === 'True') {
+    switch (limited.reason) {
+      case 'TooFewReplicas':
+        return 'min';
+      case 'TooManyReplicas':
+        return 'max';
+      case 'ScaleUpLimit':
+        return 'scaleUpPolicy';
+      case 'ScaleDownLimit':
+        return 'scaleDownPolicy';
+    }
+  }
+  const able = condition(hpa, 'AbleToScale');
+  if (able?.reason === 'ScaleDownStabilized') return 'scaleDownStabilization';
+  if (able?.reason === 'ScaleUpStabilized') return 'scaleUpStabilization';
+  const current = hpa.status?.currentReplicas ?? 0;
+  const desired = hpa.status?.desiredReplicas ?? current;
+  return desired === current ? 'tolerance' : 'none';
+}
+
+export function decisionFromHpa(hpa: V2HorizontalPodAutoscaler, at: number): ScaleDecision {
+  const target = hpaTargetPercent(hpa);
+  const metric = hpa.status?.currentMetrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');
+  const average = metric?.resource?.current.averageUtilization ?? null;
+  const current = hpa.status?.currentReplicas ?? 0;
+  const desired = hpa.status?.desiredReplicas ?? current;
+  const limitedBy = limitedByOf(hpa);
+  const messages = ['ScalingActive', 'AbleToScale', 'ScalingLimited']
+    .map((type) => condition(hpa, type))
+    .filter((c) => c !== undefined && c.message && (c.type !== 'ScalingLimited' || c.status === 'True'))
+    .map((c) => c?.message);
+  const headline =
+    average === null
+      ? `HPA: no CPU metric yet; keeping ${current} replica(s)`
+      : `HPA: CPU ${average}% of request against a ${target}% target; ${current} -> ${desired} replica(s)`;
+  return {
+    at,
+    profile: profileOf(hpa),
+    currentReplicas: current,
+    desiredReplicas: desired,
+    recommendation: desired,
+    averageUtilizationPercent: average,
+    targetUtilizationPercent: target,
+    usageRatio: average === null ? null : average / target,
+    reason: [headline, ...messages].join('. '),
+    limitedBy,
+    inputs: { pods: [], readyWithMetrics: average === null ? 0 : current, missingMetrics: 0, notReady: 0 },
+  };
+}

@@ -1,0 +1,228 @@
+/**
+ * Watches (informers) on the stack's pods, Deployments, HPAs and events, each restarted with
+ * exponential backoff after an error; they feed the same CoreEvents as the Docker target:
+ * replica created/ready/stopped/failed, scale changes made by the HPA, HPA decisions with their
+ * metrics, and the cluster's warnings.
+ */
+import {
+  makeInformer,
+  type AppsV1Api,
+  type AutoscalingV2Api,
+  type CoreV1Api,
+  type CoreV1Event,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Deployment,
+  type V1Pod,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import type { CoreEvent } from '../../contract.ts';
+import { NAMES, stackSelector } from '../../../../k8s/manifests.ts';
+import { decisionFromHpa } from './hpa-decision.ts';
+
+export interface ObserverClients {
+  kc: KubeConfig;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  autoscaling: AutoscalingV2Api;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export function isPodReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function restarts(pod: V1Pod): number {
+  return (pod.status?.containerStatuses ?? []).reduce((sum, status) => sum + status.restartCount, 0);
+}
+
+function hpaSignature(hpa: V2HorizontalPodAutoscaler): string {
+  const s = hpa.status;
+  return JSON.stringify([
+    s?.currentReplicas,
+    s?.desiredReplicas,
+    s?.currentMetrics?.[0]?.resource?.current.averageUtilization,
+    s?.conditions?.map((c) => [c.type, c.status, c.reason]),
+  ]);
+}
+
+export class StackObserver {
+  private readonly clients: ObserverClients;
+  private readonly namespace: string;
+  private readonly stack: string;
+  private readonly emit: (event: CoreEvent) => void;
+  /** The target's own scale() calls, so an informer echo of them is not reported twice. */
+  private readonly ownScale: () => { to: number; at: number } | null;
+  private readonly informers: Informer<KubernetesObject>[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly podState = new Map<string, { ready: boolean; restarts: number }>();
+  private readonly hpaSeen = new Map<string, string>();
+  private replicas: number | null = null;
+  private hpaPresent = false;
+  private readonly startedAt = Date.now();
+  private stopped = false;
+
+  constructor(
+    clients: ObserverClients,
+    namespace: string,
+    stack: string,
+    emit: (event: CoreEvent) => void,
+    ownScale: () => { to: number; at: number } | null,
+  ) {
+    this.clients = clients;
+    this.namespace = namespace;
+    this.stack = stack;
+    this.emit = emit;
+    this.ownScale = ownScale;
+  }
+
+  start(): void {
+    const { kc, core, apps, autoscaling } = this.clients;
+    const ns = this.namespace;
+    const apiSelector = stackSelector(this.stack, 'api');
+    this.watch<V1Pod>(
+      makeInformer(
+        kc,
+        `/api/v1/namespaces/${ns}/pods`,
+        () => core.listNamespacedPod({ namespace: ns, labelSelector: apiSelector }),
+        apiSelector,
+      ),
+      (verb, pod) => this.onPod(verb, pod),
+    );
+    this.watch<V1Deployment>(
+      makeInformer(
+        kc,
+        `/apis/apps/v1/namespaces/${ns}/deployments`,
+        () => apps.listNamespacedDeployment({ namespace: ns, labelSelector: apiSelector }),
+        apiSelector,
+      ),
+      (verb, deployment) => this.onDeployment(verb, deployment),
+    );
+    this.watch<V2HorizontalPodAutoscaler>(
+      makeInformer(
+        kc,
+        `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`,
+        () =>
+          autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns, labelSelector: apiSelector }),
+        apiSelector,
+      ),
+      (verb, hpa) => this.onHpa(verb, hpa),
+    );
+    this.watch<CoreV1Event>(
+      makeInformer(kc, `/api/v1/namespaces/${ns}/events`, () => core.listNamespacedEvent({ namespace: ns })),
+      (verb, event) => this.onClusterEvent(verb, event),
+    );
+  }
+
+  private watch<T extends KubernetesObject>(
+    informer: Informer<T>,
+    handle: (verb: 'add' | 'update' | 'delete', object: T) => void,
+  ): void {
+    this.informers.push(informer as unknown as Informer<KubernetesObject>);
+    let backoffMs = 1000;
+    const safe = (verb: 'add' | 'update' | 'delete') => (object: T) => {
+      backoffMs = 1000;
+      try {
+        handle(verb, object);
+      } catch {
+        // A malformed object must not stop the watch.
+      }
+    };
+    informer.on('add', safe('add'));
+    informer.on('update', safe('update'));
+    informer.on('delete', safe('delete'));
+    const restart = () => {
+      if (this.stopped) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!this.stopped) informer.start().catch(restart);
+      }, backoffMs);
+      this.timers.add(timer);
+      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    };
+    informer.on('error', restart);
+    informer.start().catch(restart);
+  }
+
+  private onPod(verb: 'add' | 'update' | 'delete', pod: V1Pod): void {
+    const name = pod.metadata?.name;
+    if (!name) return;
+    const at = Date.now();
+    if (verb === 'delete') {
+      this.podState.delete(name);
+      this.emit({ type: 'replica', at, kind: 'stopped', name });
+      return;
+    }
+    const previous = this.podState.get(name);
+    const now = { ready: isPodReady(pod), restarts: restarts(pod) };
+    this.podState.set(name, now);
+    if (previous === undefined) {
+      const created = pod.metadata?.creationTimestamp?.getTime() ?? 0;
+      // The informer's first list reports every existing pod as added: only new ones are news.
+      if (created >= this.startedAt - 1000) this.emit({ type: 'replica', at, kind: 'created', name });
+      return;
+    }
+    if (now.restarts > previous.restarts) {
+      const last = pod.status?.containerStatuses?.find((s) => s.lastState?.terminated)?.lastState?.terminated;
+      const detail = last ? `restarted: ${last.reason ?? 'exited'} (exit ${last.exitCode})` : 'restarted';
+      this.emit({ type: 'replica', at, kind: 'failed', name, detail });
+    }
+    if (now.ready && !previous.ready) this.emit({ type: 'replica', at, kind: 'ready', name });
+  }
+
+  private onDeployment(verb: 'add' | 'update' | 'delete', deployment: V1Deployment): void {
+    if (deployment.metadata?.name !== NAMES.api) return;
+    if (verb === 'delete') {
+      this.replicas = null;
+      return;
+    }
+    const to = deployment.spec?.replicas ?? 1;
+    const from = this.replicas;
+    this.replicas = to;
+    if (from === null || from === to) return;
+    const own = this.ownScale();
+    if (own !== null && own.to === to && Date.now() - own.at < 30_000) return;
+    this.emit({ type: 'scale', at: Date.now(), source: this.hpaPresent ? 'autoscaler' : 'manual', from, to });
+  }
+
+  private onHpa(verb: 'add' | 'update' | 'delete', hpa: V2HorizontalPodAutoscaler): void {
+    const name = hpa.metadata?.name ?? '';
+    if (verb === 'delete') {
+      this.hpaPresent = false;
+      this.hpaSeen.delete(name);
+      return;
+    }
+    this.hpaPresent = true;
+    const signature = hpaSignature(hpa);
+    if (this.hpaSeen.get(name) === signature || hpa.status?.currentReplicas === undefined) return;
+    this.hpaSeen.set(name, signature);
+    this.emit({ type: 'autoscaler', at: Date.now(), decision: decisionFromHpa(hpa, Date.now()) });
+  }
+
+  private onClusterEvent(verb: 'add' | 'update' | 'delete', event: CoreV1Event): void {
+    if (verb === 'delete' || event.type !== 'Warning') return;
+    const when =
+      (event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp)?.getTime() ?? 0;
+    if (when < this.startedAt - 1000) return;
+    const object = event.involvedObject;
+    const part = object.name ? `${object.kind?.toLowerCase() ?? 'object'} ${object.name}` : 'the stack';
+    this.emit({
+      type: 'error',
+      at: Date.now(),
+      error: {
+        code: 'CLUSTER_WARNING',
+        message: `${part}: ${event.reason ?? 'Warning'}: ${event.message ?? ''}`.trim(),
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.informers.map((informer) => informer.stop().catch(() => undefined)));
+    this.informers.length = 0;
+  }
+}
