@@ -46,6 +46,13 @@ export function NumberSlider({ label, value, min, max, step = 1, unit, disabled,
           value={value}
           disabled={disabled}
           onChange={(e) => set(Number(e.target.value))}
+          onKeyDown={(e) => {
+            // + and - step too, beside the arrows a range input already understands.
+            if (e.key === '+' || e.key === '=') set(value + step);
+            else if (e.key === '-') set(value - step);
+            else return;
+            e.preventDefault();
+          }}
         />
         <button
           type="button"

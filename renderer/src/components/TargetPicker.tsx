@@ -24,6 +24,24 @@ export function TargetPicker() {
           </option>
         ))}
       </select>
+      {targets.some((t) => !t.available && t.id !== selected?.id) && (
+        <details className="unavailable">
+          <summary>
+            {targets.filter((t) => !t.available && t.id !== selected?.id).length} unavailable: why and how to
+            fix
+          </summary>
+          <ul>
+            {targets
+              .filter((t) => !t.available && t.id !== selected?.id)
+              .map((t) => (
+                <li key={t.id}>
+                  <strong>{t.label}</strong>: {t.reason}
+                  {t.fix && <span className="fix">Fix: {t.fix}</span>}
+                </li>
+              ))}
+          </ul>
+        </details>
+      )}
       {selected && !selected.available && (
         <div id="target-why" className="callout warn" role="note">
           <strong>{selected.label} is unavailable.</strong> {selected.reason}
