@@ -8,11 +8,8 @@ import type {
   V1Deployment,
   V1EnvVar,
   V1Namespace,
-  V1Role,
-  V1RoleBinding,
   V1Secret,
   V1Service,
-  V1ServiceAccount,
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
@@ -32,6 +29,8 @@ export const NAMES = {
   redis: 'redis',
   prometheus: 'prometheus',
   prometheusConfig: 'prometheus-config',
+  /** Headless Service: one DNS A record per ready API pod, for Prometheus. */
+  apiPods: 'api-pods',
   secret: 'scaledeck-secrets',
   hpa: 'api',
   /** What the StatefulSet's volumeClaimTemplate `data` makes for its one pod. */
@@ -90,7 +89,7 @@ export function stackSelector(stack: string, component?: Component): string {
   return parts.join(',');
 }
 
-function labels(ctx: Pick<ManifestContext, 'stack'>, component: Component | 'rbac' | 'config' | 'secrets') {
+function labels(ctx: Pick<ManifestContext, 'stack'>, component: Component | 'config' | 'secrets') {
   return {
     [LABEL.partOf]: 'scaledeck',
     [LABEL.instance]: ctx.stack,
@@ -322,26 +321,20 @@ export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment] {
   ];
 }
 
-/** Prometheus scrapes every ready API pod of its namespace (pod discovery, job `api`), every 2 s. */
-export function prometheusConfig(namespace: string): string {
+/**
+ * Prometheus scrapes every ready API pod every 2 s, found through DNS on a headless Service
+ * (job `api`; each series keeps the `replica` label the API puts on it). DNS rather than
+ * kubernetes_sd: Debian's Prometheus (the offline images) is built without Kubernetes
+ * discovery, DNS works on every build and needs no RBAC, and it mirrors the Docker target.
+ */
+export function prometheusConfig(): string {
   const interval = `${SCRAPE_INTERVAL_SECONDS}s`;
   const config = {
     global: { scrape_interval: interval, scrape_timeout: '1s', evaluation_interval: interval },
     scrape_configs: [
       {
         job_name: 'api',
-        kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [namespace] } }],
-        relabel_configs: [
-          {
-            source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
-            regex: 'api',
-            action: 'keep',
-          },
-          { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' },
-          // Like a Service: a pod that is starting or draining is not a replica of the pool.
-          { source_labels: ['__meta_kubernetes_pod_ready'], regex: 'true', action: 'keep' },
-          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-        ],
+        dns_sd_configs: [{ names: [NAMES.apiPods], type: 'A', port: API_PORT, refresh_interval: interval }],
       },
       { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] },
     ],
@@ -350,31 +343,25 @@ export function prometheusConfig(namespace: string): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-export function prometheusManifests(
-  ctx: ManifestContext,
-): [V1ServiceAccount, V1Role, V1RoleBinding, V1ConfigMap, V1Service, V1Deployment] {
+export function prometheusManifests(ctx: ManifestContext): [V1Service, V1ConfigMap, V1Service, V1Deployment] {
   const selector = selectorLabels(ctx, 'prometheus');
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(ctx, NAMES.prometheus, 'rbac') },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(ctx, NAMES.prometheus, 'rbac'),
-      // Pod discovery in its own namespace only: no ClusterRole, nothing outside the stack.
-      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(ctx, NAMES.prometheus, 'rbac'),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: NAMES.prometheus },
-      subjects: [{ kind: 'ServiceAccount', name: NAMES.prometheus, namespace: ctx.namespace }],
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(ctx, NAMES.apiPods, 'api'),
+      // Headless: DNS answers with the address of every ready API pod (not-ready ones are left out).
+      spec: {
+        clusterIP: 'None',
+        selector: selectorLabels(ctx, 'api'),
+        ports: [{ name: 'http', port: API_PORT, targetPort: 'http' }],
+      },
     },
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(ctx, NAMES.prometheusConfig, 'config'),
-      data: { 'prometheus.yml': prometheusConfig(ctx.namespace) },
+      data: { 'prometheus.yml': prometheusConfig() },
     },
     {
       apiVersion: 'v1',
@@ -398,7 +385,8 @@ export function prometheusManifests(
         template: {
           metadata: { labels: labels(ctx, 'prometheus') },
           spec: {
-            serviceAccountName: NAMES.prometheus,
+            // It needs nothing from the API server.
+            automountServiceAccountToken: false,
             containers: [
               {
                 name: 'prometheus',

@@ -30,6 +30,10 @@ export interface ObserverClients {
 
 const MAX_BACKOFF_MS = 30_000;
 
+function timeOf(value: Date | string | undefined): number {
+  return value === undefined ? 0 : new Date(value).getTime();
+}
+
 export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
@@ -159,7 +163,8 @@ export class StackObserver {
     const now = { ready: isPodReady(pod), restarts: restarts(pod) };
     this.podState.set(name, now);
     if (previous === undefined) {
-      const created = pod.metadata?.creationTimestamp?.getTime() ?? 0;
+      // Watch events carry timestamps as strings (only typed list calls make Dates).
+      const created = timeOf(pod.metadata?.creationTimestamp);
       // The informer's first list reports every existing pod as added: only new ones are news.
       if (created >= this.startedAt - 1000) this.emit({ type: 'replica', at, kind: 'created', name });
       return;

@@ -128,12 +128,17 @@ describe('manifests', () => {
     expect(JSON.stringify(stackManifests(ctx, secrets))).toBe(JSON.stringify(stackManifests(ctx, secrets)));
   });
 
-  it('Prometheus discovers pods of its namespace only, job api', () => {
-    const config = JSON.parse(prometheusConfig('scaledeck-demo')) as {
-      scrape_configs: { job_name: string; kubernetes_sd_configs?: { namespaces: { names: string[] } }[] }[];
+  it('Prometheus finds the ready API pods through the headless Service, job api', () => {
+    const config = JSON.parse(prometheusConfig()) as {
+      scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; port: number }[] }[];
     };
     const api = config.scrape_configs.find((job) => job.job_name === 'api');
-    expect(api?.kubernetes_sd_configs?.[0]?.namespaces.names).toEqual(['scaledeck-demo']);
+    expect(api?.dns_sd_configs?.[0]).toMatchObject({ names: ['api-pods'], port: 8080 });
+    const headless = stackManifests(ctx, secrets).prometheus[0];
+    expect(headless.spec).toMatchObject({
+      clusterIP: 'None',
+      selector: { 'app.kubernetes.io/component': 'api' },
+    });
   });
 
   it('the HPA carries min, max, CPU target and the profile’s behavior', () => {
