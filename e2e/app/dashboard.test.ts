@@ -46,6 +46,13 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium against a real Docke
     });
     page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+    page.on('requestfailed', (request) => {
+      // EventSource closing at the end is expected; a failed command is not.
+      if (!request.url().endsWith('/api/events'))
+        console.error(
+          `[request failed] ${request.method()} ${request.url()}: ${request.failure()?.errorText}`,
+        );
+    });
     await new DashboardPage(page).open(server.url);
   });
 
@@ -60,6 +67,8 @@ describe.skipIf(skipReason !== null)('dashboard in Chromium against a real Docke
         .invoke('stack:teardown', { deleteVolumes: true })
         .catch((e: Error) => console.error(e.message));
       await server.stop();
+      // The server's own log, for when a step failed on its side.
+      await writeFile(path.join(ARTIFACTS, 'server.log'), server.log());
     }
     await removeLeftoverContainers(STACK);
     if (tmp) await rm(tmp, { recursive: true, force: true });

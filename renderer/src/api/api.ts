@@ -52,17 +52,46 @@ export function electronApi(bridge: ScaledeckBridge): Api {
   };
 }
 
+/**
+ * Channels whose repetition changes nothing (reads, and commands that set a state). A request that
+ * failed before any answer (a dropped connection) is sent once more only for these: a second
+ * chaos:kill would kill a second replica, a second load:start would start another run.
+ */
+const REPEATABLE: ReadonlySet<Channel> = new Set<Channel>([
+  'targets:list',
+  'stack:status',
+  'stack:deploy',
+  'stack:scale',
+  'stack:teardown',
+  'autoscaler:set',
+  'load:update',
+  'load:stop',
+  'load:status',
+  'chaos:restore',
+  'metrics:charts',
+  'metrics:snapshot',
+  'timeline:list',
+]);
+
 export function browserApi(base = ''): Api {
+  const post = (channel: Channel, input: unknown) =>
+    fetch(`${base}/api/invoke/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input ?? {}),
+    });
   return {
     mode: 'browser',
     async invoke(channel, input) {
       let response: Response;
       try {
-        response = await fetch(`${base}/api/invoke/${channel}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(input ?? {}),
-        });
+        try {
+          response = await post(channel, input);
+        } catch (error) {
+          if (!REPEATABLE.has(channel)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          response = await post(channel, input);
+        }
       } catch (error) {
         throw new ApiError({
           code: 'UNREACHABLE',
