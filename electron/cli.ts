@@ -9,6 +9,7 @@ import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } 
 import { loadSettings } from './core/settings.ts';
 import { DockerTarget } from './core/targets/docker.ts';
 import { assertEngine, createDockerClient } from './core/targets/docker/connect.ts';
+import { KubernetesTarget } from './core/targets/kubernetes.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
 
 function number(field: string) {
@@ -25,6 +26,9 @@ const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
 interface GlobalOptions {
   stack: string;
   settings?: string;
+  target: 'docker' | 'kubernetes';
+  context?: string;
+  namespace?: string;
 }
 
 function integer(field: string) {
@@ -38,6 +42,17 @@ function integer(field: string) {
 async function openController(options: GlobalOptions): Promise<Controller> {
   const settings = await loadSettings(options.settings);
   const docker = createDockerClient();
+  if (options.target === 'kubernetes') {
+    // KUBECONFIG (several files) and --context are read the way kubectl reads them.
+    const target = new KubernetesTarget(settings, {
+      stack: options.stack,
+      context: options.context,
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      docker,
+    });
+    await target.assertReachable();
+    return new Controller(target, { maxReplicas: settings.maxReplicas });
+  }
   const target = new DockerTarget(docker, settings, { stack: options.stack });
   await assertEngine(docker);
   return new Controller(target, { maxReplicas: settings.maxReplicas });
@@ -116,6 +131,18 @@ export function buildProgram(): Command {
     .description('Deploy, scale and autoscale the bundled User API stack on the local Docker engine.')
     .addOption(new Option('--stack <name>', 'which stack').default('default'))
     .addOption(
+      new Option('--target <target>', 'where the stack runs')
+        .choices(['docker', 'kubernetes'])
+        .default('docker'),
+    )
+    .addOption(new Option('--context <name>', 'kube context (--target kubernetes; default: the current one)'))
+    .addOption(
+      new Option(
+        '--namespace <name>',
+        'namespace of the stack (--target kubernetes; default scaledeck-<stack>)',
+      ),
+    )
+    .addOption(
       new Option('--settings <file>', 'settings JSON (image overrides, maxReplicas, ...)').env(
         'SCALEDECK_SETTINGS',
       ),
@@ -143,7 +170,8 @@ export function buildProgram(): Command {
     .action(async (replicas: number, _options: unknown, command: Command) => {
       await withController(command, async (controller) => {
         await controller.scale({ replicas });
-        if (controller.target instanceof DockerTarget) printStatus(await controller.target.waitReady());
+        if (controller.target instanceof DockerTarget || controller.target instanceof KubernetesTarget)
+          printStatus(await controller.target.waitReady());
       });
     });
 
