@@ -30,6 +30,7 @@ import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport
 import type { Settings } from './settings.ts';
 import { DockerTarget } from './targets/docker.ts';
 import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
+import { listKubeContexts } from './targets/kubernetes/contexts.ts';
 import { Timeline, type SequencedListener } from './timeline.ts';
 
 export interface SessionOptions {
@@ -284,15 +285,8 @@ export class Session {
       docker.fix =
         'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
     }
-    const kubernetes: TargetInfo = {
-      kind: 'kubernetes',
-      id: 'kubernetes',
-      label: 'Kubernetes (current context)',
-      available: false,
-      reason: 'the Kubernetes target is not wired into this session yet',
-      fix: 'use the Docker target',
-    };
-    return [docker, kubernetes];
+    // Every kube context with its reachability (deploying to one goes through the CLI's --target for now).
+    return [docker, ...(await listKubeContexts())];
   }
 
   // ---- load ----------------------------------------------------------------------------------
