@@ -38,7 +38,7 @@ async function waitFive(): Promise<void> {
           namespace: target.namespace,
           labelSelector: 'kubernetes.io/service-name=api',
         });
-      const ready = slices.items.flatMap((s) => s.endpoints).filter((e) => e.conditions?.ready).length;
+      const ready = slices.items.flatMap((s) => s.endpoints).filter((e) => e?.conditions?.ready).length;
       if (ready === 5) return;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
