@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -167,7 +168,12 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
 
   it('requests through the Service reach every API pod; Prometheus scrapes both', async () => {
     const status = await controller.status();
-    const l = load(`${status.endpoints.loadBalancer}/healthz`, { concurrency: 4, maxMs: 3000 });
+    // A new connection per request: kube-proxy picks a pod per connection, not per request.
+    const l = load(`${status.endpoints.loadBalancer}/healthz`, {
+      concurrency: 4,
+      maxMs: 3000,
+      init: { headers: { connection: 'close' } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const result = await l.stop();
     expect(result.failed, result.failures.join('\n')).toBe(0);
@@ -196,7 +202,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     await controller.scale({ replicas: 3 });
     expect((await target.waitReady()).readyReplicas).toBe(3);
     await controller.scale({ replicas: 1 });
-    expect((await target.waitReady()).replicas).toHaveLength(1);
+    expect((await target.waitReady()).replicas.filter((r) => r.state !== 'draining')).toHaveLength(1);
     for (const [input, field] of [
       [{ replicas: -1 }, 'replicas'],
       [{ replicas: settings.maxReplicas + 1 }, 'replicas'],
@@ -316,12 +322,17 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
   it('contexts: two kubeconfig files merge; a bad context or a dead server gives the described error', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kc-'));
     const dead = path.join(dir, 'dead.json');
+    // A port nothing listens on (fetch refuses well-known ones such as 1 before connecting).
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
     writeFileSync(
       dead,
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'dead', cluster: { server: 'https://127.0.0.1:1' } }],
+        clusters: [{ name: 'dead', cluster: { server: `https://127.0.0.1:${deadPort}` } }],
         users: [{ name: 'dead', user: { token: 'x' } }],
         contexts: [{ name: 'dead', context: { cluster: 'dead', user: 'dead' } }],
       }),
@@ -332,7 +343,9 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     );
     const unreachable = new KubernetesTarget(settings, { stack: STACK, kubeconfig: both, context: 'dead' });
     await expect(unreachable.status()).rejects.toThrow(
-      /cannot reach context "dead" \(https:\/\/127\.0\.0\.1:1\) to get .*check that the cluster is running/,
+      new RegExp(
+        `cannot reach context "dead" \\(https://127\\.0\\.0\\.1:${deadPort}\\) to get .*check that the cluster is running`,
+      ),
     );
     const merged = new KubernetesTarget(settings, { stack: STACK, kubeconfig: both });
     expect(merged.contextName).toBe('scaledeck-local');

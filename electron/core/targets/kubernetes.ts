@@ -345,6 +345,13 @@ export class KubernetesTarget implements Target {
       if (existing === null) await this.apply(manifests.secret);
       for (const object of [...manifests.postgres, ...manifests.redis, ...manifests.prometheus])
         await this.apply(object);
+      // The API starts once its backends answer: replicas that come up before Redis would
+      // serve their first reads with the cache circuit open.
+      progress('database', 50, 'waiting for PostgreSQL and Redis');
+      await Promise.all([this.waitComponent('postgres', 180_000), this.waitComponent('redis', 120_000)]);
+      // A kept volume still holds the previous password: set the new one through the pod's
+      // local socket (trusted by the image); the password stays in the pod's env, off any log.
+      if (existing === null) await this.syncDatabasePassword();
       const hpa = await this.readHpa();
       const before = await this.readDeploymentReplicas();
       for (const object of manifests.api) await this.apply(object);
@@ -365,12 +372,6 @@ export class KubernetesTarget implements Target {
           `the HorizontalPodAutoscaler owns the replica count (${hpa.spec?.minReplicas}..${hpa.spec?.maxReplicas}); deploy leaves it`,
         );
       }
-
-      progress('database', 55, 'waiting for PostgreSQL and Redis');
-      await Promise.all([this.waitComponent('postgres', 180_000), this.waitComponent('redis', 120_000)]);
-      // A kept volume still holds the previous password: set the new one through the pod's
-      // local socket (trusted by the image); the password stays in the pod's env, off any log.
-      if (existing === null) await this.syncDatabasePassword();
 
       progress('replicas', 70, 'waiting for every API replica to be ready');
       await this.waitReady(180_000);

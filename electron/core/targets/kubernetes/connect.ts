@@ -123,6 +123,9 @@ function networkCode(error: unknown): string | undefined {
     }
     e = (e as { cause?: unknown }).cause;
   }
+  // fetch's own refusals (e.g. "bad port") come as "fetch failed" with a plain cause.
+  if (error instanceof Error && error.message === 'fetch failed')
+    return (error.cause as Error | undefined)?.message ?? 'connection failed';
   return undefined;
 }
 
