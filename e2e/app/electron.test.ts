@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { electronBinary } from '../../electron/main/runtime.ts';
+import { findElectron } from '../../electron/launch.ts';
 import { DashboardPage } from './pages/dashboard-page.ts';
 import { ROOT } from './support/browser-mode.ts';
 import { dashboardFlow } from './support/flow.ts';
@@ -21,7 +21,7 @@ import { removeLeftoverContainers } from './support/stack-cleanup.ts';
 const run = promisify(execFile);
 const ARTIFACTS = path.join(ROOT, 'artifacts/e2e-electron');
 const STACK = `uie-${randomBytes(3).toString('hex')}`;
-const runtime = electronBinary();
+const runtime = findElectron();
 const skipReason =
   'missing' in runtime ? `Electron runtime not installed: ${runtime.missing}` : await dockerMissing();
 if (skipReason) console.warn(`[e2e/app] Electron flow skipped: ${skipReason}`);

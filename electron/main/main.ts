@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL } from '../preload/bridge.ts';
 import { openSession } from '../core/session.ts';
 import { loadSettings } from '../core/settings.ts';
+import { parseAppArgs } from './args.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { createMainWindow, hardenSession } from './window.ts';
@@ -26,9 +27,9 @@ process.env.SCALEDECK_SERVICE_DIR ??= app.isPackaged
 app.enableSandbox();
 
 async function start(): Promise<void> {
-  const settingsFlag = process.argv.find((a) => a.startsWith('--settings='))?.slice('--settings='.length);
-  const settings = await loadSettings(settingsFlag ?? process.env.SCALEDECK_SETTINGS);
-  const session = await openSession({ settings, stack: process.env.SCALEDECK_STACK ?? 'default' });
+  const args = parseAppArgs(process.argv);
+  const settings = await loadSettings(args.settings);
+  const session = await openSession({ settings, stack: args.stack ?? 'default' });
   hardenSession(appUrl);
   // Tests (and kiosk setups) save exports to a fixed folder; people get the save dialog.
   if (process.env.SCALEDECK_DOWNLOADS_DIR) saveDownloadsTo(process.env.SCALEDECK_DOWNLOADS_DIR);
