@@ -16,8 +16,7 @@ SCALEDECK_TEST_SETTINGS="$(bash scripts/offline-images.sh | tail -n 1)"
 export SCALEDECK_TEST_SETTINGS
 
 say "typecheck and lint"
-npx tsc -p tsconfig.json
-npm --prefix service run --silent typecheck
+npm run --silent typecheck
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 

@@ -112,6 +112,9 @@ describe('metrics feed on a real Prometheus', () => {
     expect(values('errorRatio').every((v) => v === 0)).toBe(true);
     const cpu = feed.snapshot().filter((s) => s.chart === 'cpuPerReplica');
     expect(cpu.map((s) => s.name)).toEqual([api.replicaId]);
+    const perReplica = feed.snapshot().filter((s) => s.chart === 'requestRatePerReplica');
+    expect(perReplica.map((s) => s.name)).toEqual([api.replicaId]);
+    expect(Math.max(...perReplica[0]!.points.map((p) => p.v ?? 0))).toBeGreaterThan(sentPerSecond * 0.8);
     expect(Math.max(...cpu[0]!.points.map((p) => p.v ?? 0))).toBeGreaterThan(0);
   });
 

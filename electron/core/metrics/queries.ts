@@ -3,7 +3,13 @@
 // scrape makes the rate jump or vanish.
 
 export type ChartId =
-  'requestRate' | 'latency' | 'errorRatio' | 'cpuPerReplica' | 'replicasUp' | 'cacheHitRatio';
+  | 'requestRate'
+  | 'requestRatePerReplica'
+  | 'latency'
+  | 'errorRatio'
+  | 'cpuPerReplica'
+  | 'replicasUp'
+  | 'cacheHitRatio';
 
 export type Unit = 'req/s' | 'seconds' | 'ratio' | 'percent' | 'replicas';
 
@@ -45,6 +51,17 @@ export function chartQueries(options: QueryOptions): ChartQuery[] {
       title: 'Request rate',
       unit: 'req/s',
       series: [{ name: 'requests', promql: total }],
+    },
+    {
+      id: 'requestRatePerReplica',
+      title: 'Request rate per replica',
+      unit: 'req/s',
+      series: [
+        {
+          name: { fromLabel: 'replica' },
+          promql: `sum by (replica) (rate(http_requests_total{${sel}}[${w}]))`,
+        },
+      ],
     },
     {
       id: 'latency',

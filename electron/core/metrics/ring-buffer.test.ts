@@ -26,4 +26,14 @@ describe('RingBuffer', () => {
     expect(() => new RingBuffer(0)).toThrow(/capacity/);
     expect(() => new RingBuffer(1.5)).toThrow(/capacity/);
   });
+
+  it('finds the first point of a window after wrapping around', () => {
+    const b = new RingBuffer(5);
+    for (let t = 1; t <= 8; t++) b.push(t * 1000, t);
+    expect(b.lowerBound(0)).toBe(0);
+    expect(b.lowerBound(6000)).toBe(2);
+    expect(b.lowerBound(6500)).toBe(3);
+    expect(b.lowerBound(99_000)).toBe(5);
+    expect(b.toArray(7000).map((p) => p.v)).toEqual([7, 8]);
+  });
 });

@@ -1,10 +1,19 @@
-// A fixed-capacity time series: memory stays bounded however long a dashboard stays open.
+// A fixed-capacity time series in two typed arrays: memory stays bounded however long a dashboard
+// stays open, and reading it for a chart allocates nothing per point. Shared by the core's metrics
+// feed and the renderer's store.
 export interface Point {
   t: number; // epoch ms
   v: number | null; // null = no value at that time (gap), e.g. NaN from PromQL on zero traffic
 }
 
-export class RingBuffer {
+export interface SeriesSource {
+  readonly length: number;
+  time(i: number): number;
+  /** NaN for a gap. */
+  value(i: number): number;
+}
+
+export class RingBuffer implements SeriesSource {
   readonly capacity: number;
   private readonly times: Float64Array;
   private readonly values: Float64Array;
@@ -23,16 +32,29 @@ export class RingBuffer {
     return this.count;
   }
 
-  get last(): Point | undefined {
-    return this.count === 0 ? undefined : this.at(this.count - 1);
+  time(i: number): number {
+    return this.times[(this.start + i) % this.capacity]!;
   }
 
-  /** Appends in time order; a point not newer than the last replaces it (a re-read of the same instant). */
+  value(i: number): number {
+    return this.values[(this.start + i) % this.capacity]!;
+  }
+
+  get last(): Point | undefined {
+    if (this.count === 0) return undefined;
+    const v = this.value(this.count - 1);
+    return { t: this.time(this.count - 1), v: Number.isNaN(v) ? null : v };
+  }
+
+  /** Appends in time order; the same instant again replaces its value; older points are ignored. */
   push(t: number, v: number | null): void {
-    const last = this.last;
-    if (last && t <= last.t) {
-      if (t === last.t) this.values[(this.start + this.count - 1) % this.capacity] = v ?? Number.NaN;
-      return;
+    if (this.count > 0) {
+      const lastT = this.time(this.count - 1);
+      if (t < lastT) return;
+      if (t === lastT) {
+        this.values[(this.start + this.count - 1) % this.capacity] = v ?? Number.NaN;
+        return;
+      }
     }
     const index = (this.start + this.count) % this.capacity;
     this.times[index] = t;
@@ -41,19 +63,33 @@ export class RingBuffer {
     else this.start = (this.start + 1) % this.capacity;
   }
 
-  at(i: number): Point {
-    const index = (this.start + i) % this.capacity;
-    const v = this.values[index]!;
-    return { t: this.times[index]!, v: Number.isNaN(v) ? null : v };
+  /** Index of the first point with t >= since (binary search: points are in time order). */
+  lowerBound(since: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.time(mid) < since) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
-  /** Points with t >= since, oldest first. */
   toArray(since = Number.NEGATIVE_INFINITY): Point[] {
     const out: Point[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const p = this.at(i);
-      if (p.t >= since) out.push(p);
+    for (let i = this.lowerBound(since); i < this.count; i++) {
+      const v = this.value(i);
+      out.push({ t: this.time(i), v: Number.isNaN(v) ? null : v });
     }
     return out;
   }
+}
+
+/** Points as a SeriesSource (tests, exports). */
+export function sourceOf(points: readonly Point[]): SeriesSource {
+  return {
+    length: points.length,
+    time: (i) => points[i]!.t,
+    value: (i) => points[i]!.v ?? Number.NaN,
+  };
 }

@@ -1,8 +1,7 @@
 // Reduces a series to what a chart of `buckets` pixel columns can show: per column, the lowest and
 // highest value in time order (spikes survive, unlike averaging or striding) and a gap marker when
 // the column holds a gap, so a missing scrape still breaks the line. Reads the buffer in place.
-import type { Point } from '../../../electron/core/metrics/ring-buffer.ts';
-import { sourceOf, type SeriesSource } from '../store/series-buffer.ts';
+import { sourceOf, type Point, type SeriesSource } from '../../../electron/core/metrics/ring-buffer.ts';
 
 export type { Point };
 

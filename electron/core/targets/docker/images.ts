@@ -5,7 +5,10 @@ import type Dockerode from 'dockerode';
 import { pack } from 'tar-fs';
 import { ScaledeckError } from '../../errors.ts';
 
-export const SERVICE_DIR = path.resolve(import.meta.dirname, '../../../../service');
+// The build context of the User API image. Bundled into the Electron main, this file no longer sits
+// four levels below the repository, so the app names the folder (its resources when packaged).
+export const SERVICE_DIR =
+  process.env.SCALEDECK_SERVICE_DIR ?? path.resolve(import.meta.dirname, '../../../../service');
 export const API_IMAGE_REPO = 'scaledeck/user-api';
 
 interface BuildMessage {

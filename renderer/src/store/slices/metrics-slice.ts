@@ -1,4 +1,4 @@
-import { SeriesBuffer } from '../series-buffer.ts';
+import { RingBuffer } from '../../../../electron/core/metrics/ring-buffer.ts';
 import type { ChartInfo, MetricPoint, SeriesSnapshot } from '../../api/channels.ts';
 import type { Slice } from '../types.ts';
 
@@ -9,7 +9,7 @@ export interface SeriesEntry {
   chart: string;
   name: string;
   query: string;
-  buffer: SeriesBuffer;
+  buffer: RingBuffer;
 }
 
 export interface MetricsSlice {
@@ -48,7 +48,7 @@ export const createMetricsSlice: Slice<MetricsSlice> =
           chart,
           name,
           query: query || declared?.query || fallback,
-          buffer: new SeriesBuffer(SERIES_CAPACITY),
+          buffer: new RingBuffer(SERIES_CAPACITY),
         };
         series.set(key, e);
       }
@@ -74,7 +74,7 @@ export const createMetricsSlice: Slice<MetricsSlice> =
         // Live points may have arrived before the backfill answered: the history goes in front.
         const live = e.buffer.toArray();
         const firstLive = live[0]?.t ?? Number.POSITIVE_INFINITY;
-        e.buffer = new SeriesBuffer(SERIES_CAPACITY);
+        e.buffer = new RingBuffer(SERIES_CAPACITY);
         for (const p of s.points) if (p.t < firstLive) e.buffer.push(p.t, p.v);
         for (const p of live) e.buffer.push(p.t, p.v);
         const last = e.buffer.last;
