@@ -220,7 +220,8 @@ export function redisManifests(ctx: ManifestContext): [V1Service, V1Deployment] 
                 name: 'redis',
                 image: ctx.images.redis,
                 imagePullPolicy: ctx.pullPolicy,
-                command: ['redis-server', '--save', '', '--appendonly', 'no'],
+                // args, not command: the image's entrypoint sets what a container needs (protected mode off).
+                args: ['redis-server', '--save', '', '--appendonly', 'no'],
                 ports: [{ name: 'redis', containerPort: 6379 }],
                 readinessProbe: {
                   exec: { command: ['redis-cli', 'ping'] },
