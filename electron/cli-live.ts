@@ -13,7 +13,7 @@ import {
   type OperationMix,
 } from './core/loadgen.ts';
 import type { Settings } from './core/settings.ts';
-import type { DockerTarget } from './core/targets/docker.ts';
+import type { LiveTarget } from './core/targets/target.ts';
 
 const MIX_KEYS: Record<string, keyof OperationMix> = {
   get: 'getUser',
@@ -92,7 +92,7 @@ export interface LoadCommandOptions {
 
 /** Runs a load against the stack's own load balancer until its duration or Ctrl-C. */
 export async function runLoadCommand(
-  target: DockerTarget,
+  target: Pick<LiveTarget, 'status'>,
   settings: Settings,
   options: LoadCommandOptions,
 ): Promise<LoadReport> {
@@ -143,7 +143,7 @@ export const CHAOS_ACTIONS = [
 ] as const;
 
 export async function runChaosCommand(
-  target: DockerTarget,
+  target: Pick<LiveTarget, 'kind' | 'killReplica' | 'killPart' | 'restorePart'>,
   action: string,
   replica: string | undefined,
 ): Promise<string> {
@@ -151,11 +151,16 @@ export async function runChaosCommand(
     throw new ValidationError('replica', `a replica name only goes with kill-replica, not ${action}`);
   switch (action) {
     case 'kill-replica':
-      return `killed replica ${await target.killReplica(replica)} (SIGKILL); the engine and the reconcile loop bring it back`;
+      return target.kind === 'kubernetes'
+        ? `deleted API pod ${await target.killReplica(replica)} (no grace); its Deployment replaces it`
+        : `killed replica ${await target.killReplica(replica)} (SIGKILL); the engine and the reconcile loop bring it back`;
     case 'kill-redis':
     case 'kill-postgres': {
       const name = await target.killPart(action === 'kill-redis' ? 'redis' : 'postgres');
-      return `killed ${name} (SIGKILL); it stays down until \`scaledeck chaos ${action.replace('kill', 'restore')}\``;
+      // On Kubernetes its Deployment/StatefulSet brings the pod back by itself.
+      return target.kind === 'kubernetes'
+        ? `deleted pod ${name} (no grace); Kubernetes starts a new one, \`scaledeck chaos ${action.replace('kill', 'restore')}\` waits for it`
+        : `killed ${name} (SIGKILL); it stays down until \`scaledeck chaos ${action.replace('kill', 'restore')}\``;
     }
     case 'restore-redis':
     case 'restore-postgres':

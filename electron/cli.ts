@@ -6,10 +6,11 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 import { Controller } from './core/controller.ts';
 import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
-import { loadSettings } from './core/settings.ts';
+import { loadSettings, type Settings } from './core/settings.ts';
 import { DockerTarget } from './core/targets/docker.ts';
-import { assertEngine, createDockerClient } from './core/targets/docker/connect.ts';
+import { createDockerClient } from './core/targets/docker/connect.ts';
 import { KubernetesTarget } from './core/targets/kubernetes.ts';
+import type { LiveTarget } from './core/targets/target.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
 
 function number(field: string) {
@@ -39,8 +40,8 @@ function integer(field: string) {
   };
 }
 
-async function openController(options: GlobalOptions): Promise<Controller> {
-  const settings = await loadSettings(options.settings);
+/** The target the global options name, once it answers. */
+async function openTarget(options: GlobalOptions, settings: Settings): Promise<LiveTarget> {
   const docker = createDockerClient();
   if (options.target === 'kubernetes') {
     // KUBECONFIG (several files) and --context are read the way kubectl reads them.
@@ -51,10 +52,16 @@ async function openController(options: GlobalOptions): Promise<Controller> {
       docker,
     });
     await target.assertReachable();
-    return new Controller(target, { maxReplicas: settings.maxReplicas });
+    return target;
   }
   const target = new DockerTarget(docker, settings, { stack: options.stack });
-  await assertEngine(docker);
+  await target.assertReachable();
+  return target;
+}
+
+async function openController(options: GlobalOptions): Promise<Controller> {
+  const settings = await loadSettings(options.settings);
+  const target = await openTarget(options, settings);
   return new Controller(target, { maxReplicas: settings.maxReplicas });
 }
 
@@ -251,9 +258,7 @@ export function buildProgram(): Command {
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const settings = await loadSettings(globals.settings);
-        const docker = createDockerClient();
-        await assertEngine(docker);
-        const target = new DockerTarget(docker, settings, { stack: globals.stack });
+        const target = await openTarget(globals, settings);
         try {
           await runLoadCommand(target, settings, options);
         } finally {
@@ -272,9 +277,7 @@ export function buildProgram(): Command {
     .action(async (action: string, replica: string | undefined, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const settings = await loadSettings(globals.settings);
-      const docker = createDockerClient();
-      await assertEngine(docker);
-      const target = new DockerTarget(docker, settings, { stack: globals.stack });
+      const target = await openTarget(globals, settings);
       try {
         console.log(await runChaosCommand(target, action, replica));
       } finally {
@@ -292,8 +295,10 @@ export function buildProgram(): Command {
     .option('--share', 'read-only on the LAN; commands need the token printed once here')
     .action(async (options: { port: string; host?: string; share?: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const args = ['--stack', globals.stack, '--port', options.port];
+      const args = ['--stack', globals.stack, '--port', options.port, '--target', globals.target];
       if (globals.settings) args.push('--settings', globals.settings);
+      if (globals.context) args.push('--context', globals.context);
+      if (globals.namespace) args.push('--namespace', globals.namespace);
       if (options.host) args.push('--host', options.host);
       if (options.share) args.push('--share');
       const { serve } = await import('./serve.ts');

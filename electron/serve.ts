@@ -1,5 +1,6 @@
 /**
- * Browser mode: `node electron/serve.ts [--stack NAME] [--settings FILE] [--port N] [--host H] [--share]`.
+ * Browser mode: `node electron/serve.ts [--stack NAME] [--settings FILE] [--port N] [--host H] [--share]
+ * [--target docker|kubernetes] [--context NAME] [--namespace NAME]`.
  * Attaches a session to the stack (reconcile, autoscaler, metrics while it runs) and serves the
  * dashboard and the contract over HTTP/SSE. Prints the URL on a line of its own; in share mode
  * the command token is shown once, on this terminal only. SIGINT/SIGTERM stop it cleanly; the
@@ -7,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ValidationError, toErrorData } from './core/errors.ts';
-import { openSession } from './core/session.ts';
+import { openSession, type TargetChoice } from './core/session.ts';
 import { loadSettings } from './core/settings.ts';
 import { startWebServer } from './core/web.ts';
 
@@ -16,6 +17,22 @@ function parsePort(raw: string): number {
   if (!/^\d+$/.test(raw) || port > 65_535)
     throw new ValidationError('port', `must be 0..65535 (0 = any free port), got "${raw}"`);
   return port;
+}
+
+/** --target/--context/--namespace -> the session's target; the kube flags need --target kubernetes. */
+export function targetChoice(values: {
+  target?: string;
+  context?: string;
+  namespace?: string;
+}): TargetChoice {
+  const kind = values.target ?? 'docker';
+  if (kind === 'kubernetes') return { kind, context: values.context, namespace: values.namespace };
+  if (kind !== 'docker') throw new ValidationError('target', `must be docker or kubernetes, got "${kind}"`);
+  for (const field of ['context', 'namespace'] as const) {
+    if (values[field] !== undefined)
+      throw new ValidationError(field, `--${field} only goes with --target kubernetes`);
+  }
+  return { kind };
 }
 
 export async function serve(argv: string[]): Promise<number> {
@@ -28,11 +45,15 @@ export async function serve(argv: string[]): Promise<number> {
       host: { type: 'string' },
       share: { type: 'boolean', default: false },
       browser: { type: 'boolean', default: false },
+      target: { type: 'string', default: 'docker' },
+      context: { type: 'string' },
+      namespace: { type: 'string' },
     },
     strict: true,
   });
+  const target = targetChoice(values);
   const settings = await loadSettings(values.settings ?? process.env.SCALEDECK_SETTINGS);
-  const session = await openSession({ settings, stack: values.stack });
+  const session = await openSession({ settings, stack: values.stack, target });
   const web = await startWebServer({
     session,
     port: parsePort(values.port),

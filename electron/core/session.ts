@@ -30,12 +30,29 @@ import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport
 import type { Settings } from './settings.ts';
 import { DockerTarget } from './targets/docker.ts';
 import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
+import { KubernetesTarget } from './targets/kubernetes.ts';
 import { listKubeContexts } from './targets/kubernetes/contexts.ts';
+import type { LiveTarget } from './targets/target.ts';
 import { Timeline, type SequencedListener } from './timeline.ts';
+
+/** Where the session's stack runs: the local Docker engine (default) or a kube context. */
+export type TargetChoice =
+  | { kind: 'docker' }
+  | {
+      kind: 'kubernetes';
+      /** Default: the kubeconfig's current context. */
+      context?: string | undefined;
+      /** Default: scaledeck-<stack>. */
+      namespace?: string | undefined;
+      /** A path list like KUBECONFIG; default: $KUBECONFIG, else ~/.kube/config. */
+      kubeconfig?: string | undefined;
+    };
 
 export interface SessionOptions {
   settings: Settings;
   stack?: string;
+  target?: TargetChoice;
+  /** Docker client: the Docker target's engine, and the API image build for Kubernetes. */
   docker?: Dockerode;
   /** Metrics feed period (default 2000 ms, the scrape interval). */
   metricsStepMs?: number;
@@ -50,7 +67,7 @@ const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
 
 export class Session {
   readonly settings: Settings;
-  readonly target: DockerTarget;
+  readonly target: LiveTarget;
   readonly controller: Controller;
   readonly timeline: Timeline;
   readonly metrics: LiveMetrics;
@@ -69,7 +86,7 @@ export class Session {
     this.options = options;
     this.settings = options.settings;
     this.docker = options.docker ?? createDockerClient();
-    this.target = new DockerTarget(this.docker, this.settings, { stack: options.stack ?? 'default' });
+    this.target = createTarget(options.target ?? { kind: 'docker' }, this.docker, options);
     this.controller = new Controller(this.target, { maxReplicas: this.settings.maxReplicas });
     this.timeline = new Timeline(options.timelineCapacity);
     this.metrics = new LiveMetrics(this.target, {
@@ -191,7 +208,7 @@ export class Session {
   // ---- stack ---------------------------------------------------------------------------------
 
   private async attach(): Promise<void> {
-    await assertEngine(this.docker);
+    await this.target.assertReachable();
     if (!this.attached && !this.disposed) {
       this.attached = true;
       this.controller.start();
@@ -225,7 +242,7 @@ export class Session {
   }
 
   private async status(): Promise<StackStatus> {
-    await assertEngine(this.docker);
+    await this.target.assertReachable();
     return this.controller.status();
   }
 
@@ -261,7 +278,7 @@ export class Session {
   }
 
   private async teardown(deleteVolumes: boolean): Promise<{ removed: true }> {
-    await assertEngine(this.docker);
+    await this.target.assertReachable();
     this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'started' });
     await this.load?.stop({ drain: false });
     this.metrics.stop();
@@ -399,6 +416,19 @@ function normalizeError(error: unknown): unknown {
     return new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
   if (error instanceof TargetNotAllowedError) return new ValidationError(error.field, error.message);
   return error;
+}
+
+function createTarget(choice: TargetChoice, docker: Dockerode, options: SessionOptions): LiveTarget {
+  const stack = options.stack ?? 'default';
+  if (choice.kind === 'docker') return new DockerTarget(docker, options.settings, { stack });
+  // KUBECONFIG (several files) and the context are read the way kubectl reads them.
+  return new KubernetesTarget(options.settings, {
+    stack,
+    docker,
+    context: choice.context,
+    kubeconfig: choice.kubeconfig,
+    ...(choice.namespace === undefined ? {} : { namespace: choice.namespace }),
+  });
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {

@@ -62,7 +62,7 @@ import {
   type StackContext,
   type StackSecrets,
 } from './docker/stack-spec.ts';
-import type { ReplicaMetricsSource, Target } from './target.ts';
+import type { LiveTarget, ReplicaMetricsSource } from './target.ts';
 
 const DRAINING_SUFFIX = '-draining';
 const ALIVE = new Set(['created', 'running', 'restarting', 'paused']);
@@ -74,7 +74,7 @@ export interface DockerTargetOptions {
   publishedHost?: string;
 }
 
-export class DockerTarget implements Target, ReplicaMetricsSource {
+export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
   readonly kind = 'docker' as const;
   readonly stack: string;
   private readonly docker: Dockerode;
@@ -609,6 +609,10 @@ export class DockerTarget implements Target, ReplicaMetricsSource {
       cancelled = true;
       (stream as unknown as { destroy(): void } | null)?.destroy();
     };
+  }
+
+  async assertReachable(): Promise<void> {
+    await assertEngine(this.docker);
   }
 
   /** Waits until every desired replica is ready (healthy) and no other replica is starting. */

@@ -64,7 +64,7 @@ import { pickImageStrategy, type ImageStrategy } from './kubernetes/image-strate
 import { contentTag, shipImages } from './kubernetes/images.ts';
 import { StackObserver, isPodReady } from './kubernetes/observer.ts';
 import { PortForwardTunnel, canConnect } from './kubernetes/port-forward.ts';
-import type { Target } from './target.ts';
+import type { LiveTarget } from './target.ts';
 
 const FIELD_MANAGER = 'scaledeck';
 /** A separate manager for the replica count, so applying the Deployment never touches it. */
@@ -90,7 +90,7 @@ export interface KubernetesTargetOptions extends KubeConnectOptions {
 
 type Verb = 'get' | 'list' | 'create' | 'patch' | 'delete' | 'apply' | 'watch';
 
-export class KubernetesTarget implements Target {
+export class KubernetesTarget implements LiveTarget {
   readonly kind = 'kubernetes' as const;
   readonly stack: string;
   readonly namespace: string;

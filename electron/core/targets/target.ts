@@ -35,3 +35,19 @@ export interface Target {
   teardown(input: TeardownInput, onProgress?: ProgressListener): Promise<void>;
   dispose(): Promise<void>;
 }
+
+/**
+ * What a session needs beyond Target for its live features, so it drives Docker and Kubernetes
+ * alike: chaos actions, Redis INFO for the keyspace chart, a reachability check and waitReady.
+ */
+export interface LiveTarget extends Target {
+  /** Fails with an error that says what to do when the engine or cluster does not answer. */
+  assertReachable(): Promise<void>;
+  waitReady(timeoutMs?: number): Promise<StackStatus>;
+  /** Kills one API replica (a random one without a name); returns its name. */
+  killReplica(name?: string): Promise<string>;
+  killPart(what: 'redis' | 'postgres'): Promise<string>;
+  restorePart(what: 'redis' | 'postgres'): Promise<string>;
+  /** Redis INFO text of the stack's Redis, or null when it is not running. */
+  redisInfo(section?: string): Promise<string | null>;
+}
