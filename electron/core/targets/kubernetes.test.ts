@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../contract.ts';
 import { Controller } from '../controller.ts';
 import { ScaledeckError } from '../errors.ts';
+import { openSession } from '../session.ts';
 import { loadSettings, type Settings } from '../settings.ts';
 import { KubernetesTarget } from './kubernetes.ts';
 
@@ -318,6 +319,71 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     });
     expect(after.endpoints.loadBalancer).toBe(before.endpoints.loadBalancer);
   });
+
+  it('a session on this target: load through the Service raises the request-rate series; a chaos kill of an API pod lands on the timeline', async () => {
+    await controller.scale({ replicas: 2 });
+    await target.waitReady();
+    const session = await openSession({
+      settings,
+      stack: STACK,
+      target: { kind: 'kubernetes', kubeconfig },
+      docker,
+      metricsStepMs: 1000,
+      backfillMs: 60_000,
+    });
+    const values = (chart: string, name: string, from: number, to = Infinity) =>
+      (session.metrics.snapshot().find((s) => s.chart === chart && s.name === name)?.points ?? [])
+        .filter((p) => p.t >= from && p.t <= to && p.v !== null)
+        .map((p) => p.v ?? 0);
+    try {
+      expect(session.target.kind).toBe('kubernetes');
+      // The feed polls the Prometheus URL the cluster's status reports.
+      expect(session.metrics.prometheusUrl).toBe((await controller.status()).endpoints.prometheus);
+      // Scrapes and probes are requests too: the background is measured first.
+      const background = await waitUntil('the request-rate series', 60_000, async () => {
+        await session.metrics.tick();
+        const recent = values('requestRate', 'requests', Date.now() - 5000);
+        return recent.length >= 2 && Math.max(...recent) + 0.001;
+      });
+      const started = await session.invoke('load:start', {
+        rps: 50,
+        durationSeconds: 10,
+        concurrency: 16,
+        mix: { getUser: 90, listUsers: 10, signUp: 0, token: 0 },
+      });
+      const startedAt = Date.now();
+      expect(['starting', 'running']).toContain(started.state);
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const { killed } = await session.invoke('chaos:kill', { what: 'replica' });
+      const report = await waitUntil('the load to finish', 60_000, async () => {
+        const current = await session.invoke('load:status', {});
+        return current?.state === 'finished' ? current : null;
+      });
+      // Two scrapes later the last window is in; one poll stores it.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await session.metrics.tick();
+      const during = values('requestRate', 'requests', startedAt, startedAt + 15_000);
+      const redis = values('redisHitRatio', 'redis keyspace', startedAt, startedAt + 15_000);
+      console.log(
+        `session on kubernetes: background ${background.toFixed(1)} req/s, peak ${Math.max(...during).toFixed(1)} ` +
+          `(${during.length} points), generator ${report.achievedRate.toFixed(1)} req/s, ${report.errors.total} errors; ` +
+          `killed ${killed}; Redis hit ratio points ${redis.length}`,
+      );
+      expect(Math.max(...during)).toBeGreaterThan(background + 25);
+      expect(redis.length).toBeGreaterThan(0);
+      const chaos = session.timeline
+        .list()
+        .find((e) => e.type === 'chaos' && e.action === 'kill' && e.what === 'replica');
+      expect(chaos?.type === 'chaos' && chaos.target).toBe(killed);
+      expect(chaos?.at).toBeGreaterThan(startedAt);
+      await waitUntil('the killed pod replaced', 60_000, async () => {
+        const s = await controller.status();
+        return s.readyReplicas === 2 && !s.replicas.some((r) => r.name === killed);
+      });
+    } finally {
+      await session.dispose();
+    }
+  }, 180_000);
 
   it('contexts: two kubeconfig files merge; a bad context or a dead server gives the described error', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kc-'));
