@@ -302,7 +302,7 @@ export class Session {
       docker.fix =
         'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
     }
-    // Every kube context with its reachability (deploying to one goes through the CLI's --target for now).
+    // Every kube context with its reachability; a session opens on one with openSession({ target }) (serve --target).
     return [docker, ...(await listKubeContexts())];
   }
 
