@@ -17,7 +17,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const images = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], { maxBuffer: 64 << 20 });
-const settings = await loadSettings(images.stdout.trim().split('\n').at(-1));
+// Five API pods must fit the test node's 2 CPUs next to PostgreSQL, Redis and Prometheus
+// (0.5 CPU each, the default request, leaves two of them Pending for ever).
+const settings = { ...(await loadSettings(images.stdout.trim().split('\n').at(-1))), replicaCpus: 0.25 };
 const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], { maxBuffer: 64 << 20 });
 const kubeconfig = up.stdout.trim().split('\n').at(-1) ?? '';
 const kubectlBin = (
@@ -29,7 +31,12 @@ const kubectl = (...args: string[]) =>
 
 /** Five Ready pods and five ready addresses in the Service's EndpointSlices. */
 async function waitFive(): Promise<void> {
+  const deadline = Date.now() + 180_000;
   for (;;) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `5 API pods not Ready within 180 s: ${(await kubectl('get', 'pods', '-o', 'wide')).stdout}`,
+      );
     const status = await target.status();
     if (status.readyReplicas === 5) {
       const slices = await target.kc
