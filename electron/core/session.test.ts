@@ -3,19 +3,15 @@
  * against the real engine with the offline images and a real Prometheus. One stack for the whole
  * file, reused by every check in order; afterAll tears it down whatever happened.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SequencedEvent, StackStatus } from './contract.ts';
 import { LoadGenerator, type LoadReport, type RequestResult } from './loadgen.ts';
 import { SCRAPE_INTERVAL_SECONDS } from './live-metrics.ts';
 import { Session } from './session.ts';
 import { loadSettings, type Settings } from './settings.ts';
+import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 
-const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const STACK = `live-${randomBytes(3).toString('hex')}`;
 const RATE_WINDOW_MS = 4 * SCRAPE_INTERVAL_SECONDS * 1000;
 let settings: Settings;
@@ -88,15 +84,7 @@ async function seedUsers(lb: string, count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  let file = process.env.SCALEDECK_TEST_SETTINGS;
-  if (!file) {
-    const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-      cwd: ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    file = stdout.trim().split('\n').at(-1) ?? '';
-  }
-  settings = await loadSettings(file);
+  settings = await loadSettings(await offlineSettingsFile());
   if (process.env.SCALEDECK_TEST_API_IMAGE)
     settings = { ...settings, images: { ...settings.images, api: process.env.SCALEDECK_TEST_API_IMAGE } };
   // Cheap password hashing and a whole CPU per replica: these checks measure the plumbing, not scrypt.

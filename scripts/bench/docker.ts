@@ -25,6 +25,7 @@ import { loadSettings, resolveImages, type Settings } from '../../electron/core/
 import { DockerTarget } from '../../electron/core/targets/docker.ts';
 import { assertEngine, createDockerClient } from '../../electron/core/targets/docker/connect.ts';
 import { buildApiImage } from '../../electron/core/targets/docker/images.ts';
+import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -59,17 +60,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function offlineSettingsFile(): Promise<string> {
-  log('preparing the offline images (npm run images:offline; cached after the first run)');
-  const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-    cwd: ROOT,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const file = stdout.trim().split('\n').at(-1);
-  if (!file) throw new Error('scripts/offline-images.sh printed no settings path');
-  return file;
 }
 
 /** Quotes one argument for /bin/sh (the Docker CLI runs --health-cmd through a shell). */

@@ -11,15 +11,15 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { loadSettings } from '../../electron/core/settings.ts';
 import { KubernetesTarget } from '../../electron/core/targets/kubernetes.ts';
+import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const images = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], { maxBuffer: 64 << 20 });
 // Five API pods must fit the test node's 2 CPUs next to PostgreSQL, Redis and Prometheus
 // (0.5 CPU each, the default request, leaves two of them Pending for ever).
-const settings = { ...(await loadSettings(images.stdout.trim().split('\n').at(-1))), replicaCpus: 0.25 };
+const settings = { ...(await loadSettings(await offlineSettingsFile())), replicaCpus: 0.25 };
 const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], { maxBuffer: 64 << 20 });
 const kubeconfig = up.stdout.trim().split('\n').at(-1) ?? '';
 const kubectlBin = (

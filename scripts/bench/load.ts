@@ -7,14 +7,15 @@
  *   node scripts/bench/load.ts [--replicas 4] [--rates 1000,5000] [--duration 10] [--connections 512]
  *                              [--settings FILE] [--stack NAME] [--keep]
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { Session } from '../../electron/core/session.ts';
 import { loadSettings } from '../../electron/core/settings.ts';
+import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -32,14 +33,7 @@ const { values } = parseArgs({
 const replicas = Number(values.replicas);
 if (!Number.isInteger(replicas) || replicas < 1) throw new Error('--replicas: must be a whole number >= 1');
 
-let settingsFile = values.settings ?? process.env.SCALEDECK_SETTINGS;
-if (!settingsFile) {
-  const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-    cwd: ROOT,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  settingsFile = stdout.trim().split('\n').at(-1)!;
-}
+const settingsFile = values.settings ?? process.env.SCALEDECK_SETTINGS ?? (await offlineSettingsFile());
 // One whole CPU per replica (the limit is a ceiling, not a reservation) and cheap hashing for the sign-up.
 const settings = { ...(await loadSettings(settingsFile)), replicaCpus: 1, scryptCost: 1024, drainSeconds: 5 };
 const stack = values.stack ?? `bench-${randomBytes(3).toString('hex')}`;

@@ -5,13 +5,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runId = randomBytes(4).toString('hex');
 const network = `scaledeck-imgtest-${runId}`;
 const containers: string[] = [];
@@ -105,10 +103,7 @@ async function uidOfMainProcess(id: string): Promise<string> {
 
 beforeAll(async () => {
   // Builds what is missing (cold: about two minutes), reuses the rest.
-  const { stdout } = await run('bash', [join(root, 'scripts', 'offline-images.sh')], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const settingsPath = stdout.trim().split('\n').pop() ?? '';
+  const settingsPath = await offlineSettingsFile();
   const settings = JSON.parse(readFileSync(settingsPath, 'utf8')) as { images: OfflineImages };
   images = settings.images;
   await docker('network', 'create', '--label', `scaledeck.test=offline-images-${runId}`, network);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './browser-mode.ts';
+import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
 
 const run = promisify(execFile);
 
@@ -20,15 +21,7 @@ export async function buildRenderer(): Promise<void> {
 
 /** The offline images' settings (SCALEDECK_TEST_SETTINGS from scripts/test.sh, else built now). */
 export async function offlineSettings(): Promise<Record<string, unknown>> {
-  let file = process.env.SCALEDECK_TEST_SETTINGS;
-  if (!file) {
-    const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-      cwd: ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    file = stdout.trim().split('\n').at(-1) ?? '';
-  }
-  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  return JSON.parse(await readFile(await offlineSettingsFile(), 'utf8')) as Record<string, unknown>;
 }
 
 export async function dockerMissing(): Promise<string | null> {

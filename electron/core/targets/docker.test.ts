@@ -17,6 +17,7 @@ import { DockerTarget } from './docker.ts';
 import { assertEngine } from './docker/connect.ts';
 import { stackFilter } from './docker/labels.ts';
 import { startLoad } from './docker/test-load.ts';
+import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -65,12 +66,7 @@ async function containersOfStack(): Promise<Dockerode.ContainerInfo[]> {
 }
 
 beforeAll(async () => {
-  // The offline images script caches; its last stdout line is the settings file that selects them.
-  const { stdout } = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-    cwd: ROOT,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  settingsFile = stdout.trim().split('\n').at(-1) ?? '';
+  settingsFile = await offlineSettingsFile();
   settings = await loadSettings(settingsFile);
   // A prebuilt API image can stand in for building service/ (e.g. while iterating on the target).
   if (process.env.SCALEDECK_TEST_API_IMAGE)

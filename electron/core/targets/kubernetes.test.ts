@@ -18,6 +18,7 @@ import { ScaledeckError } from '../errors.ts';
 import { openSession } from '../session.ts';
 import { loadSettings, type Settings } from '../settings.ts';
 import { KubernetesTarget } from './kubernetes.ts';
+import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -101,11 +102,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
   // A cold machine builds the cluster's binaries first (13 to 23 min, e2e/cluster/README.md) and
   // the offline images (minutes); a warm one starts in ~15 s. Hence the long hook timeout.
   beforeAll(async () => {
-    const images = await run('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-      cwd: ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    settings = await loadSettings(images.stdout.trim().split('\n').at(-1));
+    settings = await loadSettings(await offlineSettingsFile());
     settings = { ...settings, drainSeconds: 5 };
     const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], {
       cwd: ROOT,

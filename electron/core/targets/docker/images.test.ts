@@ -1,27 +1,22 @@
 /** Building an image from a context directory on the real engine, with streamed output. */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScaledeckError } from '../../errors.ts';
 import { loadSettings, resolveImages } from '../../settings.ts';
 import { buildApiImage, contextFilter, ensureImage } from './images.ts';
+import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const docker = new Dockerode();
 const tag = `scaledeck-test/build-${randomBytes(3).toString('hex')}:latest`;
 let nodeBase: string;
 let contextDir: string;
 
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'scripts/offline-images.sh')], {
-    maxBuffer: 64 << 20,
-  });
-  nodeBase = resolveImages(await loadSettings(stdout.trim().split('\n').at(-1))).nodeBase;
+  nodeBase = resolveImages(await loadSettings(await offlineSettingsFile())).nodeBase;
   contextDir = await mkdtemp(path.join(tmpdir(), 'scaledeck-context-'));
   await mkdir(path.join(contextDir, 'node_modules/pkg'), { recursive: true });
   await mkdir(path.join(contextDir, 'src'));
