@@ -7,7 +7,7 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  numFailedTestSuites: number;
+  testResults: { name: string; status: string; assertionResults: { status: string }[] }[];
 }
 
 const file = process.argv[2] ?? 'artifacts/vitest.json';
@@ -19,7 +19,13 @@ try {
   console.error(`test summary: cannot read ${file}: ${(err as Error).message}`);
   process.exit(1);
 }
-const failed = report.numFailedTests + report.numFailedTestSuites;
+// A file that failed without a failed test (an import error, a crashed hook) counts once, so a
+// broken file cannot hide; a file whose tests failed is already counted by its tests.
+const brokenFiles = report.testResults.filter(
+  (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+);
+for (const file of brokenFiles) console.error(`test summary: ${file.name} failed outside its tests`);
+const failed = report.numFailedTests + brokenFiles.length;
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || report.numPassedTests === 0 ? 1 : 0);

@@ -63,12 +63,18 @@ import { autoscalerFromHpa } from './kubernetes/hpa-decision.ts';
 import { pickImageStrategy, type ImageStrategy } from './kubernetes/image-strategy.ts';
 import { contentTag, shipImages } from './kubernetes/images.ts';
 import { StackObserver, isPodReady } from './kubernetes/observer.ts';
-import { PortForwardTunnel, canConnect } from './kubernetes/port-forward.ts';
+import { PortForwardTunnel, connectsWithin } from './kubernetes/port-forward.ts';
 import type { LiveTarget } from './target.ts';
 
 const FIELD_MANAGER = 'scaledeck';
 /** A separate manager for the replica count, so applying the Deployment never touches it. */
 const SCALE_MANAGER = 'scaledeck-scale';
+/**
+ * How long a NodePort may refuse connections after its first backend is Ready before the target
+ * falls back to port-forward: kube-proxy programs the rules only after the EndpointSlice update
+ * reaches it, which took several seconds on a loaded CI machine.
+ */
+const NODE_PORT_GRACE_MS = 20_000;
 const LOAD_IMAGE_SCRIPT = path.resolve(import.meta.dirname, '../../../e2e/cluster/load-image.sh');
 const COMPONENTS: Record<Exclude<ComponentRole, 'lb'>, Component> = {
   postgres: 'postgres',
@@ -106,7 +112,8 @@ export class KubernetesTarget implements LiveTarget {
   private readonly reach: 'auto' | 'port-forward';
   private readonly listeners = new Set<CoreEventListener>();
   private readonly tunnels = new Map<string, PortForwardTunnel>();
-  private readonly nodePortReachable = new Map<string, boolean>();
+  /** One probe per Service, shared by concurrent status calls; settled once a backend was ready. */
+  private readonly nodePortReachable = new Map<string, Promise<boolean>>();
   private observer: StackObserver | null = null;
   private lastOwnScale: { to: number; at: number } | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
@@ -600,8 +607,8 @@ export class KubernetesTarget implements LiveTarget {
 
   /**
    * A URL that works from this machine: the Service's NodePort on a node's InternalIP when a TCP
-   * connection gets through, else a port-forward tunnel on 127.0.0.1. The choice is kept once a
-   * backend is ready (before that, nothing answers either way).
+   * connection gets through within NODE_PORT_GRACE_MS of a backend being Ready, else a
+   * port-forward tunnel on 127.0.0.1. The choice is kept for the life of this target.
    */
   private async endpoint(
     service: string,
@@ -612,12 +619,15 @@ export class KubernetesTarget implements LiveTarget {
     if (existing) return existing.url();
     const nodeUrl = await this.nodePortUrl(service);
     if (this.reach === 'auto' && nodeUrl !== null) {
-      const known = this.nodePortReachable.get(service);
-      if (known === true) return nodeUrl.url;
-      if (!backendReady) return nodeUrl.url;
-      const reachable = await canConnect(nodeUrl.host, nodeUrl.port);
-      this.nodePortReachable.set(service, reachable);
-      if (reachable) return nodeUrl.url;
+      if (!backendReady && !this.nodePortReachable.has(service)) return nodeUrl.url;
+      let probe = this.nodePortReachable.get(service);
+      if (probe === undefined) {
+        probe = connectsWithin(nodeUrl.host, nodeUrl.port, NODE_PORT_GRACE_MS);
+        this.nodePortReachable.set(service, probe);
+      }
+      if (await probe) return nodeUrl.url;
+      const opened = this.tunnels.get(service);
+      if (opened) return opened.url();
     }
     if (!backendReady) return null;
     const targetPort = component === 'api' ? 8080 : PROMETHEUS_PORT;

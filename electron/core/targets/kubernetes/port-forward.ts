@@ -64,3 +64,13 @@ export function canConnect(host: string, port: number, timeoutMs = 1500): Promis
     socket.once('error', () => done(false));
   });
 }
+
+/** True when a TCP connection to host:port opens before the window closes, trying every 500 ms. */
+export async function connectsWithin(host: string, port: number, windowMs: number): Promise<boolean> {
+  const deadline = Date.now() + windowMs;
+  for (;;) {
+    if (await canConnect(host, port)) return true;
+    if (Date.now() + 500 > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
