@@ -13,7 +13,11 @@ import type {
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import { PROFILES, type AutoscalerProfile, type HpaBehavior } from '../electron/core/autoscaler.ts';
+import {
+  effectiveBehavior,
+  type AutoscalerProfile,
+  type HpaBehaviorInput,
+} from '../electron/core/autoscaler.ts';
 
 export const API_PORT = 8080;
 export const PROMETHEUS_PORT = 9090;
@@ -424,16 +428,16 @@ export interface HpaInput {
   maxReplicas: number;
   targetCpuUtilizationPercent: number;
   profile: AutoscalerProfile;
-  behavior?: Partial<HpaBehavior>;
+  behavior?: HpaBehaviorInput;
 }
 
-/** The real HorizontalPodAutoscaler (autoscaling/v2): the profile's behavior unless overridden. */
+/**
+ * The real HorizontalPodAutoscaler (autoscaling/v2). spec.behavior is always written in full (the
+ * profile's defaults for whatever the input leaves out), so the cluster holds exactly the behavior
+ * the UI shows and a re-attached app reads it back unchanged.
+ */
 export function hpaManifest(ctx: ManifestContext, input: HpaInput): V2HorizontalPodAutoscaler {
-  const defaults = PROFILES[input.profile].behavior;
-  const behavior = {
-    scaleUp: input.behavior?.scaleUp ?? defaults.scaleUp,
-    scaleDown: input.behavior?.scaleDown ?? defaults.scaleDown,
-  };
+  const behavior = effectiveBehavior(input.profile, input.behavior);
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
@@ -454,10 +458,7 @@ export function hpaManifest(ctx: ManifestContext, input: HpaInput): V2Horizontal
           },
         },
       ],
-      behavior: {
-        scaleUp: { ...behavior.scaleUp, policies: behavior.scaleUp.policies.map((p) => ({ ...p })) },
-        scaleDown: { ...behavior.scaleDown, policies: behavior.scaleDown.policies.map((p) => ({ ...p })) },
-      },
+      behavior,
     },
   };
 }

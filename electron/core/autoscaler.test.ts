@@ -71,7 +71,13 @@ describe('HorizontalAutoscaler decisions', () => {
   it('selectPolicy Disabled blocks that direction only', () => {
     const autoscaler = new HorizontalAutoscaler({
       ...spec,
-      behavior: { scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Disabled', policies: [] } },
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Disabled',
+          policies: [{ type: 'Pods', value: 1, periodSeconds: 15 }],
+        },
+      },
     });
     const down = autoscaler.decide(TRACE_START, 4, pods([5, 5, 5, 5]));
     expect(down.desiredReplicas).toBe(4);
@@ -179,6 +185,11 @@ describe('HorizontalAutoscaler input validation names the field', () => {
         ...valid,
         behavior: { scaleDown: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [] } },
       },
+      'behavior.scaleDown.policies',
+    ],
+    [
+      'no policies even when Disabled (the autoscaling/v2 API refuses an empty list)',
+      { ...valid, behavior: { scaleDown: { selectPolicy: 'Disabled', policies: [] } } },
       'behavior.scaleDown.policies',
     ],
   ];

@@ -9,98 +9,34 @@
  */
 import { z } from 'zod';
 
-export type AutoscalerProfile = 'kubernetes' | 'demo';
+import {
+  PROFILES,
+  effectiveBehavior,
+  type AutoscalerProfile,
+  type HpaBehavior,
+  type HpaBehaviorInput,
+  type ProfileSettings,
+  type ScalingPolicy,
+} from './autoscaler-profiles.ts';
 
-export interface ScalingPolicy {
-  type: 'Pods' | 'Percent';
-  value: number;
-  periodSeconds: number;
-}
-
-export interface ScalingRules {
-  stabilizationWindowSeconds: number;
-  selectPolicy: 'Max' | 'Min' | 'Disabled';
-  policies: ScalingPolicy[];
-}
-
-export interface HpaBehavior {
-  scaleUp: ScalingRules;
-  scaleDown: ScalingRules;
-}
+export {
+  PROFILES,
+  effectiveBehavior,
+  type AutoscalerProfile,
+  type HpaBehavior,
+  type HpaBehaviorInput,
+  type ProfileSettings,
+  type ScalingPolicy,
+  type ScalingRules,
+} from './autoscaler-profiles.ts';
 
 export interface AutoscalerSpec {
   minReplicas: number;
   maxReplicas: number;
   targetCpuUtilizationPercent: number;
   profile: AutoscalerProfile;
-  behavior?: Partial<HpaBehavior>;
+  behavior?: HpaBehaviorInput;
 }
-
-export interface ProfileSettings {
-  behavior: HpaBehavior;
-  syncPeriodSeconds: number;
-  tolerance: number;
-  cpuInitializationPeriodSeconds: number;
-  initialReadinessDelaySeconds: number;
-  /** Length of one CPU sample when PodSample.metricWindowMs is not given (metrics-server's resolution). */
-  metricWindowSeconds: number;
-  label: string;
-}
-
-const KUBERNETES_DEFAULT_BEHAVIOR: HpaBehavior = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    selectPolicy: 'Max',
-    policies: [
-      { type: 'Percent', value: 100, periodSeconds: 15 },
-      { type: 'Pods', value: 4, periodSeconds: 15 },
-    ],
-  },
-  scaleDown: {
-    stabilizationWindowSeconds: 300,
-    selectPolicy: 'Max',
-    policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-  },
-};
-
-// The demo profile keeps every rule of the Kubernetes defaults but shrinks the clocks, so that a
-// scale-down is visible within a minute in front of a room instead of after five.
-const DEMO_BEHAVIOR: HpaBehavior = {
-  scaleUp: {
-    stabilizationWindowSeconds: 0,
-    selectPolicy: 'Max',
-    policies: [
-      { type: 'Percent', value: 100, periodSeconds: 5 },
-      { type: 'Pods', value: 4, periodSeconds: 5 },
-    ],
-  },
-  scaleDown: {
-    stabilizationWindowSeconds: 30,
-    selectPolicy: 'Max',
-    policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }],
-  },
-};
-
-export const PROFILES: Record<AutoscalerProfile, ProfileSettings> = {
-  kubernetes: {
-    behavior: KUBERNETES_DEFAULT_BEHAVIOR,
-    syncPeriodSeconds: 15,
-    tolerance: 0.1,
-    cpuInitializationPeriodSeconds: 300,
-    initialReadinessDelaySeconds: 30,
-    metricWindowSeconds: 15,
-    label: 'Kubernetes defaults',
-  },
-  demo: {
-    behavior: DEMO_BEHAVIOR,
-    syncPeriodSeconds: 5,
-    tolerance: 0.1,
-    cpuInitializationPeriodSeconds: 30,
-    initialReadinessDelaySeconds: 30,
-    metricWindowSeconds: 5,
-    label: 'Demo (faster than Kubernetes)',
-  },
-};
 
 export interface PodSample {
   name: string;
@@ -159,26 +95,39 @@ export class AutoscalerInputError extends Error {
   }
 }
 
-// Ranges follow the autoscaling/v2 API validation (periodSeconds <= 1800, stabilization <= 3600).
-const policySchema = z
-  .object({
-    type: z.enum(['Pods', 'Percent']),
-    value: z.number().int().positive(),
-    periodSeconds: z.number().int().min(1).max(1800),
-  })
-  .strict();
+// Ranges follow the autoscaling/v2 API validation: a window of 0..3600 s, a period of 1..1800 s,
+// a value above 0, and at least one policy per direction (even Disabled: the API refuses an empty
+// list). The messages name the allowed range so an error is its own fix.
+const WINDOW_RANGE = 'must be between 0 and 3600 seconds';
+const PERIOD_RANGE = 'must be between 1 and 1800 seconds';
 
-const rulesSchema = z
-  .object({
-    stabilizationWindowSeconds: z.number().int().min(0).max(3600),
-    selectPolicy: z.enum(['Max', 'Min', 'Disabled']),
-    policies: z.array(policySchema),
+const policySchema = z.strictObject({
+  type: z.enum(['Pods', 'Percent'], 'must be Pods or Percent'),
+  value: z.int('must be a whole number, at least 1').min(1, 'must be at least 1'),
+  periodSeconds: z.int(`${PERIOD_RANGE} (a whole number)`).min(1, PERIOD_RANGE).max(1800, PERIOD_RANGE),
+});
+
+const rulesInputSchema = z
+  .strictObject({
+    stabilizationWindowSeconds: z
+      .int(`${WINDOW_RANGE} (a whole number)`)
+      .min(0, WINDOW_RANGE)
+      .max(3600, WINDOW_RANGE),
+    selectPolicy: z.enum(['Max', 'Min', 'Disabled'], 'must be Max, Min or Disabled'),
+    policies: z
+      .array(policySchema, 'must be a list of policies')
+      .min(1, 'must list at least one policy (Kubernetes requires one even when selectPolicy is Disabled)'),
   })
-  .strict()
-  .refine((rules) => rules.selectPolicy === 'Disabled' || rules.policies.length > 0, {
-    message: 'at least one policy is required unless selectPolicy is Disabled',
-    path: ['policies'],
-  });
+  .partial();
+
+/**
+ * The one schema of an HPA behavior as callers send it: each direction, and each field of it,
+ * optional (effectiveBehavior fills the rest from the profile). The contract reuses it.
+ */
+export const hpaBehaviorInputSchema = z.strictObject({
+  scaleUp: rulesInputSchema.optional(),
+  scaleDown: rulesInputSchema.optional(),
+});
 
 const specSchema = z
   .object({
@@ -186,10 +135,7 @@ const specSchema = z
     maxReplicas: z.number().int().min(1),
     targetCpuUtilizationPercent: z.number().int().positive(),
     profile: z.enum(['kubernetes', 'demo']),
-    behavior: z
-      .object({ scaleUp: rulesSchema.optional(), scaleDown: rulesSchema.optional() })
-      .strict()
-      .optional(),
+    behavior: hpaBehaviorInputSchema.optional(),
   })
   .strict()
   .refine((spec) => spec.maxReplicas >= spec.minReplicas, {
@@ -213,14 +159,7 @@ export function validateAutoscalerSpec(input: unknown): AutoscalerSpec & { behav
   const parsed = specSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error);
   const spec = parsed.data;
-  const defaults = PROFILES[spec.profile].behavior;
-  return {
-    ...spec,
-    behavior: {
-      scaleUp: spec.behavior?.scaleUp ?? defaults.scaleUp,
-      scaleDown: spec.behavior?.scaleDown ?? defaults.scaleDown,
-    },
-  };
+  return { ...spec, behavior: effectiveBehavior(spec.profile, spec.behavior) };
 }
 
 const podSampleSchema = z.object({

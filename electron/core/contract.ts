@@ -2,7 +2,7 @@
  * The one contract between the control plane and its callers (CLI, IPC and HTTP/SSE): commands with their input schemas, and the events the core pushes. Transport-free.
  */
 import { z } from 'zod';
-import type { ScaleDecision } from './autoscaler.ts';
+import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
@@ -42,11 +42,18 @@ export function commandSchemas(maxReplicas: number) {
             .min(1, 'must be between 1 and 100')
             .max(100, 'must be between 1 and 100 (percent of each replica’s CPU limit)'),
           profile: z.enum(AUTOSCALER_PROFILES).default('kubernetes'),
+          // Partial: what is not given comes from the profile, so the value (and the status)
+          // always carries the whole behavior in effect.
+          behavior: hpaBehaviorInputSchema.optional(),
         })
         .refine((v) => v.minReplicas <= v.maxReplicas, {
           message: 'must not exceed maxReplicas',
           path: ['minReplicas'],
-        }),
+        })
+        .transform(({ behavior, ...rest }) => ({
+          ...rest,
+          behavior: effectiveBehavior(rest.profile, behavior),
+        })),
     ]),
     status: z.strictObject({}),
     teardown: z.strictObject({ deleteVolumes: z.boolean().default(false) }),

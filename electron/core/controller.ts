@@ -25,8 +25,8 @@ export interface ControllerOptions {
 }
 
 function autoscalerSpec(config: EnabledAutoscaler): AutoscalerSpec {
-  const { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile } = config;
-  return { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile };
+  const { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile, behavior } = config;
+  return { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile, behavior };
 }
 
 function hasMetrics(target: Target): target is Target & ReplicaMetricsSource {

@@ -5,7 +5,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
-import type { PodSample } from '../autoscaler.ts';
+import { effectiveBehavior, type HpaBehaviorInput, type PodSample } from '../autoscaler.ts';
 import type {
   AutoscalerInput,
   ComponentRole,
@@ -698,7 +698,7 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
         loadBalancer: published('lb', LB_PORT),
         prometheus: published('prometheus', PROMETHEUS_PORT),
       },
-      autoscaler: state?.autoscaler ? (JSON.parse(state.autoscaler) as EnabledAutoscaler) : null,
+      autoscaler: state?.autoscaler ? storedAutoscaler(state.autoscaler) : null,
       dataVolume,
     };
   }
@@ -828,6 +828,12 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
     this.listeners.clear();
     await this.mutex;
   }
+}
+
+/** The stored record with its behavior completed: records written before behavior was editable have none. */
+function storedAutoscaler(json: string): EnabledAutoscaler {
+  const stored = JSON.parse(json) as Omit<EnabledAutoscaler, 'behavior'> & { behavior?: HpaBehaviorInput };
+  return { ...stored, behavior: effectiveBehavior(stored.profile, stored.behavior) };
 }
 
 function componentState(info: ContainerInfo | undefined): ComponentState {

@@ -2,8 +2,16 @@
  * The real HPA's status read as the same ScaleDecision the Docker target's own autoscaler
  * emits, so the timeline shows both alike. Pure.
  */
-import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { AutoscalerProfile, LimitedBy, ScaleDecision } from '../../autoscaler.ts';
+import type { V2HorizontalPodAutoscaler, V2HPAScalingRules } from '@kubernetes/client-node';
+import {
+  effectiveBehavior,
+  type AutoscalerProfile,
+  type HpaBehavior,
+  type LimitedBy,
+  type ScaleDecision,
+  type ScalingPolicy,
+  type ScalingRules,
+} from '../../autoscaler.ts';
 import type { EnabledAutoscaler } from '../../contract.ts';
 import { PROFILE_ANNOTATION } from '../../../../k8s/manifests.ts';
 
@@ -16,6 +24,33 @@ export function hpaTargetPercent(hpa: V2HorizontalPodAutoscaler): number {
   return metric?.resource?.target.averageUtilization ?? 80;
 }
 
+function rulesOf(rules: V2HPAScalingRules | undefined): Partial<ScalingRules> {
+  if (rules === undefined) return {};
+  const read: Partial<ScalingRules> = {};
+  if (rules.stabilizationWindowSeconds !== undefined)
+    read.stabilizationWindowSeconds = rules.stabilizationWindowSeconds;
+  const select = rules.selectPolicy;
+  if (select === 'Max' || select === 'Min' || select === 'Disabled') read.selectPolicy = select;
+  const policies = (rules.policies ?? []).filter(
+    (p): p is ScalingPolicy => p.type === 'Pods' || p.type === 'Percent',
+  );
+  if (policies.length > 0)
+    read.policies = policies.map(({ type, value, periodSeconds }) => ({ type, value, periodSeconds }));
+  return read;
+}
+
+/**
+ * The behavior the cluster applies: what spec.behavior says, and for anything it leaves out the
+ * controller's own defaults (Kubernetes', whatever the profile annotation says).
+ */
+export function behaviorFromHpa(hpa: V2HorizontalPodAutoscaler): HpaBehavior {
+  const behavior = hpa.spec?.behavior;
+  return effectiveBehavior('kubernetes', {
+    scaleUp: rulesOf(behavior?.scaleUp),
+    scaleDown: rulesOf(behavior?.scaleDown),
+  });
+}
+
 export function autoscalerFromHpa(hpa: V2HorizontalPodAutoscaler): EnabledAutoscaler {
   return {
     enabled: true,
@@ -23,6 +58,7 @@ export function autoscalerFromHpa(hpa: V2HorizontalPodAutoscaler): EnabledAutosc
     maxReplicas: hpa.spec?.maxReplicas ?? 1,
     targetCpuUtilizationPercent: hpaTargetPercent(hpa),
     profile: profileOf(hpa),
+    behavior: behaviorFromHpa(hpa),
   };
 }
 

@@ -11,7 +11,8 @@ import {
   type ManifestContext,
 } from '../../../../k8s/manifests.ts';
 import { describeKubeError, loadKubeConfig } from './connect.ts';
-import { decisionFromHpa, limitedByOf } from './hpa-decision.ts';
+import { PROFILES } from '../../autoscaler.ts';
+import { autoscalerFromHpa, decisionFromHpa, limitedByOf } from './hpa-decision.ts';
 import { clusterProduct, pickImageStrategy, registryFromHosting } from './image-strategy.ts';
 import { normalizeImageRef } from './images.ts';
 
@@ -255,5 +256,42 @@ describe('contexts and errors', () => {
     expect(describeKubeError(new Error('fetch failed', { cause: refused }), site).message).toMatch(
       /cannot reach context "ctx" \(https:\/\/s:6443\) to list pods in namespace n \(ECONNREFUSED\).*cluster:up/,
     );
+  });
+});
+
+describe('HPA behavior written in full and read back', () => {
+  it('an edited scale-down window: the manifest carries the whole effective behavior, status reads it back', () => {
+    const hpa = hpaManifest(ctx, {
+      minReplicas: 1,
+      maxReplicas: 4,
+      targetCpuUtilizationPercent: 50,
+      profile: 'demo',
+      behavior: { scaleDown: { stabilizationWindowSeconds: 45 } },
+    });
+    const demo = PROFILES.demo.behavior;
+    const expected = {
+      scaleUp: demo.scaleUp,
+      scaleDown: { ...demo.scaleDown, stabilizationWindowSeconds: 45 },
+    };
+    expect(hpa.spec?.behavior).toEqual(expected);
+    expect(autoscalerFromHpa(hpa)).toEqual({
+      enabled: true,
+      minReplicas: 1,
+      maxReplicas: 4,
+      targetCpuUtilizationPercent: 50,
+      profile: 'demo',
+      behavior: expected,
+    });
+  });
+
+  it('an HPA edited by hand without behavior reads as the controller’s own (Kubernetes) defaults', () => {
+    const hpa = hpaManifest(ctx, {
+      minReplicas: 1,
+      maxReplicas: 4,
+      targetCpuUtilizationPercent: 50,
+      profile: 'demo',
+    });
+    delete hpa.spec?.behavior;
+    expect(autoscalerFromHpa(hpa).behavior).toEqual(PROFILES.kubernetes.behavior);
   });
 });
