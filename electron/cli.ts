@@ -11,6 +11,7 @@ import { DockerTarget } from './core/targets/docker.ts';
 import { createDockerClient } from './core/targets/docker/connect.ts';
 import { KubernetesTarget } from './core/targets/kubernetes.ts';
 import type { LiveTarget } from './core/targets/target.ts';
+import { behaviorFromFlags, describeBehavior, type BehaviorFlags } from './cli-behavior.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
 
 function number(field: string) {
@@ -91,6 +92,7 @@ function printStatus(status: StackStatus): void {
     const a = status.autoscaler;
     lines.push(
       `autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`,
+      ...describeBehavior(a.behavior),
     );
   } else {
     lines.push('autoscaler: off');
@@ -198,14 +200,31 @@ export function buildProgram(): Command {
         .choices(['kubernetes', 'demo'])
         .default('kubernetes'),
     )
+    .option(
+      '--scale-up-window <s>',
+      'scale-up stabilization window, 0..3600 s (default: the profile’s)',
+      integer('--scale-up-window'),
+    )
+    .option(
+      '--scale-down-window <s>',
+      'scale-down stabilization window, 0..3600 s (default: the profile’s)',
+      integer('--scale-down-window'),
+    )
+    .option(
+      '--behavior <json>',
+      'HPA behavior as JSON, any part of {"scaleUp":{...},"scaleDown":{...}}; the rest from the profile',
+    )
+    .option('--behavior-file <path>', 'the same JSON, from a file')
     .action(
       async (
         off: string | undefined,
-        options: { min?: number; max?: number; cpu?: number; profile: string },
+        options: { min?: number; max?: number; cpu?: number; profile: string } & BehaviorFlags,
         command: Command,
       ) => {
         if (off !== undefined && off !== 'off')
           throw new ValidationError('autoscale', `expected "off" or options, got "${off}"`);
+        // Checked before the engine or cluster is reached: bad input fails at once.
+        const behavior = off === 'off' ? undefined : await behaviorFromFlags(options);
         await withController(command, async (controller) => {
           if (off === 'off') {
             await controller.setAutoscaler({ enabled: false });
@@ -226,6 +245,7 @@ export function buildProgram(): Command {
             maxReplicas: options.max,
             targetCpuUtilizationPercent: options.cpu,
             profile: options.profile,
+            ...(behavior === undefined ? {} : { behavior }),
           });
           console.log(`autoscaler: on (${JSON.stringify(config)})`);
           console.log('it acts while a controller is attached: `scaledeck watch` (or the app)');
