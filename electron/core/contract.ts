@@ -67,7 +67,8 @@ export type AutoscalerInput = z.output<CommandSchemas['setAutoscaler']>;
 export type TeardownInput = z.output<CommandSchemas['teardown']>;
 export type EnabledAutoscaler = Extract<AutoscalerInput, { enabled: true }>;
 
-export type ReplicaState = 'starting' | 'ready' | 'unhealthy' | 'stopped' | 'draining';
+/** pending: no node can take the replica yet (Kubernetes: PodScheduled False, reason Unschedulable). */
+export type ReplicaState = 'pending' | 'starting' | 'ready' | 'unhealthy' | 'stopped' | 'draining';
 export type ComponentRole = 'postgres' | 'redis' | 'lb' | 'prometheus';
 export type ComponentState = 'missing' | 'starting' | 'healthy' | 'unhealthy' | 'stopped';
 
@@ -76,6 +77,8 @@ export interface ReplicaStatus {
   id: string;
   state: ReplicaState;
   startedAt: number | null;
+  /** Why the replica is not running yet, in the cluster's words (the scheduler's message when pending). */
+  reason?: string;
 }
 
 export interface StackStatus {

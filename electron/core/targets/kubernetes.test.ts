@@ -19,9 +19,10 @@ import { openSession } from '../session.ts';
 import { loadSettings, type Settings } from '../settings.ts';
 import { KubernetesTarget } from './kubernetes.ts';
 import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
+import { waitUntil } from '../test-support/wait.ts';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const STACK = `t-${randomBytes(3).toString('hex')}`;
 const isRoot = process.getuid?.() === 0;
 const docker = new Dockerode();
@@ -35,20 +36,6 @@ function attach(): void {
   target = new KubernetesTarget(settings, { stack: STACK, kubeconfig, docker });
   controller = new Controller(target, { maxReplicas: settings.maxReplicas });
   controller.observe((event) => events.push(event));
-}
-
-async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null | undefined | false>,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 /**
@@ -104,11 +91,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
   beforeAll(async () => {
     settings = await loadSettings(await offlineSettingsFile());
     settings = { ...settings, drainSeconds: 5 };
-    const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], {
-      cwd: ROOT,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    kubeconfig = up.stdout.trim().split('\n').at(-1) ?? '';
+    kubeconfig = await localClusterUp();
     attach();
     await controller.deploy({ replicas: 2 });
   }, 45 * 60_000);
@@ -120,8 +103,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
       await cleanup.teardown({ deleteVolumes: true }).catch(() => undefined);
       await cleanup.dispose();
     }
-    if (process.env.SCALEDECK_KEEP_CLUSTER !== '1')
-      await run('bash', [path.join(ROOT, 'e2e/cluster/down.sh')], { cwd: ROOT });
+    await localClusterDownUnlessKept();
   }, 300_000);
 
   it('deploy: every part Ready; a user created through the reported URL reads back twice, the second from the cache', async () => {

@@ -64,6 +64,12 @@ import { pickImageStrategy, type ImageStrategy } from './kubernetes/image-strate
 import { contentTag, shipImages } from './kubernetes/images.ts';
 import { StackObserver, isPodReady } from './kubernetes/observer.ts';
 import { PortForwardTunnel, connectsWithin } from './kubernetes/port-forward.ts';
+import {
+  UnschedulableWatch,
+  describePending,
+  unschedulableReason,
+  type StuckPods,
+} from './kubernetes/scheduling.ts';
 import type { LiveTarget } from './target.ts';
 
 const FIELD_MANAGER = 'scaledeck';
@@ -452,11 +458,31 @@ export class KubernetesTarget implements LiveTarget {
   }
 
   private async waitComponent(component: Component, timeoutMs: number): Promise<void> {
+    const scheduling = new UnschedulableWatch();
     await waitUntil(`${component} ready`, timeoutMs, async () => {
       const pods = await this.podsOf(component);
       assertNoStartFailure(pods, this.namespace);
+      const stuck = scheduling.check(pods, Date.now());
+      if (stuck !== null)
+        throw this.unschedulable(
+          stuck,
+          `${component} cannot be scheduled`,
+          'free room on the nodes (fewer API replicas or a lower settings.replicaCpus, or other workloads stopped) or add nodes',
+        );
       return pods.some((pod) => !pod.metadata?.deletionTimestamp && isPodReady(pod));
     });
+  }
+
+  /** The error a wait ends with when no node can take the pods it waits for. */
+  private unschedulable(stuck: StuckPods, what: string, fix: string, field?: string): ScaledeckError {
+    const pods = stuck.pending.map(({ pod, reason }) => describePending(pod, reason)).join('; ');
+    const first = stuck.pending[0]?.pod.metadata?.name ?? '<pod>';
+    return new ScaledeckError(
+      'UNSCHEDULABLE',
+      `${what} on context "${this.contextName}" (no progress for ${Math.round(stuck.forMs / 1000)} s): ${pods}. ` +
+        `To fix: ${fix} (details: kubectl -n ${this.namespace} describe pod ${first})`,
+      field,
+    );
   }
 
   // ---- replicas ------------------------------------------------------------------------------
@@ -528,9 +554,18 @@ export class KubernetesTarget implements LiveTarget {
 
   /** Waits until the Deployment's pods are all updated and Ready, and no other API pod remains. */
   async waitReady(timeoutMs = 180_000): Promise<StackStatus> {
+    const scheduling = new UnschedulableWatch();
     return waitUntil('every API replica ready', timeoutMs, async () => {
       const pods = await this.podsOf('api');
       assertNoStartFailure(pods, this.namespace);
+      const stuck = scheduling.check(pods, Date.now());
+      if (stuck !== null)
+        throw this.unschedulable(
+          stuck,
+          `${stuck.pending.length} of ${pods.length} API replicas cannot be scheduled`,
+          `lower the replicas, lower the API CPU request (settings.replicaCpus, now ${this.settings.replicaCpus} CPU per replica), or add nodes`,
+          'replicas',
+        );
       const status = await this.status();
       const live = status.replicas.filter((replica) => replica.state !== 'draining');
       return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas
@@ -564,12 +599,16 @@ export class KubernetesTarget implements LiveTarget {
         (a, b) =>
           (a.metadata?.creationTimestamp?.getTime() ?? 0) - (b.metadata?.creationTimestamp?.getTime() ?? 0),
       )
-      .map((pod) => ({
-        name: pod.metadata?.name ?? '',
-        id: pod.metadata?.uid ?? '',
-        state: replicaState(pod),
-        startedAt: pod.status?.startTime?.getTime() ?? null,
-      }));
+      .map((pod) => {
+        const replica: ReplicaStatus = {
+          name: pod.metadata?.name ?? '',
+          id: pod.metadata?.uid ?? '',
+          state: replicaState(pod),
+          startedAt: pod.status?.startTime?.getTime() ?? null,
+        };
+        const reason = notRunningReason(pod);
+        return reason === null ? replica : { ...replica, reason };
+      });
     const components = {
       postgres: componentState(byComponent(COMPONENTS.postgres)),
       redis: componentState(byComponent(COMPONENTS.redis)),
@@ -841,6 +880,7 @@ function replicaState(pod: V1Pod): ReplicaState {
   const phase = pod.status?.phase;
   if (phase === 'Failed' || phase === 'Succeeded') return 'stopped';
   if (isPodReady(pod)) return 'ready';
+  if (unschedulableReason(pod) !== null) return 'pending';
   const waiting = pod.status?.containerStatuses?.find((s) => s.state?.waiting)?.state?.waiting?.reason;
   if (
     waiting === 'CrashLoopBackOff' ||
@@ -848,6 +888,15 @@ function replicaState(pod: V1Pod): ReplicaState {
   )
     return 'unhealthy';
   return 'starting';
+}
+
+/** The scheduler's message for a pending pod, or what its container waits on when it keeps failing. */
+function notRunningReason(pod: V1Pod): string | null {
+  const pending = unschedulableReason(pod);
+  if (pending !== null) return pending;
+  if (replicaState(pod) !== 'unhealthy') return null;
+  const waiting = pod.status?.containerStatuses?.find((s) => s.state?.waiting)?.state?.waiting;
+  return waiting?.reason ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` : null;
 }
 
 function componentState(pods: V1Pod[]): ComponentState {
@@ -881,6 +930,8 @@ function assertNoStartFailure(pods: V1Pod[], namespace: string): void {
   }
 }
 
+const FATAL_WAIT_CODES = new Set(['START_FAILED', 'UNSCHEDULABLE']);
+
 async function waitUntil<T>(
   what: string,
   timeoutMs: number,
@@ -893,7 +944,8 @@ async function waitUntil<T>(
       const result = await check();
       if (result !== null && result !== false) return result;
     } catch (error) {
-      if (error instanceof ScaledeckError && error.code === 'START_FAILED') throw error;
+      // A pod that cannot start or cannot be placed will not get there by waiting longer.
+      if (error instanceof ScaledeckError && FATAL_WAIT_CODES.has(error.code)) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {

@@ -6,6 +6,7 @@ import type { ReplicaStatus } from '../api/channels.ts';
 import { Panel } from './Panel.tsx';
 
 const HEALTH: Record<ReplicaStatus['state'], string> = {
+  pending: 'no node has room',
   starting: 'starting',
   ready: 'healthy',
   unhealthy: 'failing',
@@ -16,7 +17,11 @@ const HEALTH: Record<ReplicaStatus['state'], string> = {
 // A stable empty list: a fresh [] per read would make the store look changed on every render.
 const NO_REPLICAS: ReplicaStatus[] = [];
 
-/** One row per replica: id, state, health, CPU and requests/s from its own metrics. */
+/**
+ * One row per replica: id, state, health (with the cluster's reason when it is pending or
+ * failing, e.g. the scheduler's "0/1 nodes are available: 1 Insufficient cpu"), CPU and
+ * requests/s from its own metrics.
+ */
 export function ReplicaTable() {
   const replicas = useApp((s) => s.status?.replicas ?? NO_REPLICAS);
   // Re-read the latest per-replica values when new points land.
@@ -59,7 +64,10 @@ export function ReplicaTable() {
               <td>
                 <span className={`dot-label state-${r.state}`}>{r.state}</span>
               </td>
-              <td>{HEALTH[r.state]}</td>
+              <td>
+                {HEALTH[r.state]}
+                {r.reason !== undefined && <div className="muted replica-reason">{r.reason}</div>}
+              </td>
               <td className="num">{formatValue('percent', latest('cpuPerReplica', r))}</td>
               <td className="num">{formatValue('req/s', latest('requestRatePerReplica', r))}</td>
             </tr>

@@ -2,7 +2,8 @@
  * Watches (informers) on the stack's pods, Deployments, HPAs and events, each restarted with
  * exponential backoff after an error; they feed the same CoreEvents as the Docker target:
  * replica created/ready/stopped/failed, scale changes made by the HPA, HPA decisions with their
- * metrics, and the cluster's warnings.
+ * metrics, the cluster's warnings, and once per pod of the stack that no node can take, the
+ * scheduler's reason.
  */
 import {
   makeInformer,
@@ -18,8 +19,9 @@ import {
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import type { CoreEvent } from '../../contract.ts';
-import { NAMES, stackSelector } from '../../../../k8s/manifests.ts';
+import { LABEL, NAMES, stackSelector } from '../../../../k8s/manifests.ts';
 import { decisionFromHpa } from './hpa-decision.ts';
+import { describePending, unschedulableReason } from './scheduling.ts';
 
 export interface ObserverClients {
   kc: KubeConfig;
@@ -63,6 +65,8 @@ export class StackObserver {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly podState = new Map<string, { ready: boolean; restarts: number }>();
   private readonly hpaSeen = new Map<string, string>();
+  /** Pods whose Pending reason was reported: once per pod, not on every update of it. */
+  private readonly pendingReported = new Set<string>();
   private replicas: number | null = null;
   private hpaPresent = false;
   private readonly startedAt = Date.now();
@@ -86,14 +90,19 @@ export class StackObserver {
     const { kc, core, apps, autoscaling } = this.clients;
     const ns = this.namespace;
     const apiSelector = stackSelector(this.stack, 'api');
+    // Every pod of the stack: PostgreSQL, Redis and Prometheus can be left Pending too.
+    const stackPods = stackSelector(this.stack);
     this.watch<V1Pod>(
       makeInformer(
         kc,
         `/api/v1/namespaces/${ns}/pods`,
-        () => core.listNamespacedPod({ namespace: ns, labelSelector: apiSelector }),
-        apiSelector,
+        () => core.listNamespacedPod({ namespace: ns, labelSelector: stackPods }),
+        stackPods,
       ),
-      (verb, pod) => this.onPod(verb, pod),
+      (verb, pod) => {
+        this.onPending(verb, pod);
+        if (pod.metadata?.labels?.[LABEL.component] === 'api') this.onPod(verb, pod);
+      },
     );
     this.watch<V1Deployment>(
       makeInformer(
@@ -177,6 +186,23 @@ export class StackObserver {
     if (now.ready && !previous.ready) this.emit({ type: 'replica', at, kind: 'ready', name });
   }
 
+  private onPending(verb: 'add' | 'update' | 'delete', pod: V1Pod): void {
+    const name = pod.metadata?.name;
+    if (!name) return;
+    if (verb === 'delete') {
+      this.pendingReported.delete(name);
+      return;
+    }
+    const reason = unschedulableReason(pod);
+    if (reason === null || this.pendingReported.has(name)) return;
+    this.pendingReported.add(name);
+    this.emit({
+      type: 'error',
+      at: Date.now(),
+      error: { code: 'CLUSTER_WARNING', message: describePending(pod, reason) },
+    });
+  }
+
   private onDeployment(verb: 'add' | 'update' | 'delete', deployment: V1Deployment): void {
     if (deployment.metadata?.name !== NAMES.api) return;
     if (verb === 'delete') {
@@ -208,6 +234,8 @@ export class StackObserver {
 
   private onClusterEvent(verb: 'add' | 'update' | 'delete', event: CoreV1Event): void {
     if (verb === 'delete' || event.type !== 'Warning') return;
+    // Reported once per pod from the pod itself (onPending); the event repeats on every retry.
+    if (event.reason === 'FailedScheduling' && event.involvedObject.kind === 'Pod') return;
     const when =
       (event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp)?.getTime() ?? 0;
     if (when < this.startedAt - 1000) return;

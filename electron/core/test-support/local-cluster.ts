@@ -1,0 +1,28 @@
+/**
+ * The local one-node cluster (e2e/cluster) for tests of the Kubernetes target. Each test file
+ * brings it up itself (idempotent: ~15 s when warm) and down after, so files run in any order;
+ * SCALEDECK_KEEP_CLUSTER=1 keeps it up for the next file or a working session.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** Starts the cluster (or reuses a running one); resolves with its kubeconfig path. */
+export async function localClusterUp(): Promise<string> {
+  const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const kubeconfig = up.stdout.trim().split('\n').at(-1) ?? '';
+  if (kubeconfig === '') throw new Error('e2e/cluster/up.sh printed no kubeconfig path');
+  return kubeconfig;
+}
+
+/** Brings the cluster down unless SCALEDECK_KEEP_CLUSTER=1. */
+export async function localClusterDownUnlessKept(): Promise<void> {
+  if (process.env.SCALEDECK_KEEP_CLUSTER === '1') return;
+  await run('bash', [path.join(ROOT, 'e2e/cluster/down.sh')], { cwd: ROOT });
+}
