@@ -50,6 +50,10 @@ export class DashboardPage {
     await this.replicasBox().fill(String(n));
   }
 
+  async desiredReplicas(): Promise<number> {
+    return Number(await this.page.getByTestId('desired-replicas').textContent());
+  }
+
   async readyReplicas(): Promise<number> {
     return Number(await this.page.getByTestId('ready-replicas').textContent());
   }

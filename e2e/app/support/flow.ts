@@ -66,7 +66,23 @@ export function dashboardFlow(context: () => FlowContext): void {
 
   it('kills a replica and the table shows it replaced', { timeout: 240_000 }, async () => {
     const d = dash();
-    await expect.poll(() => d.replicaIds('ready'), { timeout: 150_000 }).not.toHaveLength(0);
+    // The autoscaler was just switched off and may have left a replica starting or draining: wait
+    // until none is in transit and the ready count matches the desired one, so "replaced" compares
+    // like with like.
+    await expect
+      .poll(
+        async () => {
+          const [starting, draining, ready, desired] = await Promise.all([
+            d.replicaIds('starting'),
+            d.replicaIds('draining'),
+            d.replicaIds('ready'),
+            d.desiredReplicas(),
+          ]);
+          return starting.length + draining.length === 0 && ready.length > 0 && ready.length === desired;
+        },
+        { timeout: 150_000, interval: 500 },
+      )
+      .toBe(true);
     const before = await d.replicaIds('ready');
     await d.killReplica();
     await expect.poll(() => d.timelineItems('chaos').count(), { timeout: 30_000 }).toBeGreaterThan(0);
