@@ -130,6 +130,8 @@ export const CHANNELS = [
   'metrics:charts',
   'metrics:snapshot',
   'timeline:list',
+  'target:current',
+  'target:select',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];
@@ -145,6 +147,7 @@ export const COMMAND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'load:stop',
   'chaos:kill',
   'chaos:restore',
+  'target:select',
 ]);
 
 export function isChannel(name: string): name is Channel {
@@ -174,6 +177,30 @@ const zipfExponent = z
   .max(5, 'must be between 0 and 5');
 const since = z.strictObject({ since: z.number('must be epoch milliseconds').finite().optional() });
 const empty = z.strictObject({});
+
+/** A Kubernetes namespace name (an RFC 1123 label), as kubectl accepts it. */
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** target:select: the target the session switches to (targets:list ids: 'docker', 'kubernetes:<context>'). */
+export const targetSelectSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('docker') }),
+    z.strictObject({
+      kind: z.literal('kubernetes'),
+      context: z
+        .string('must be the name of a kube context (see targets:list)')
+        .trim()
+        .min(1, 'must be the name of a kube context (see targets:list)'),
+      namespace: z
+        .string('must be a namespace name')
+        .regex(NAMESPACE_NAME, 'must be a namespace name: lowercase letters, digits and -, at most 63')
+        .optional(),
+    }),
+  ],
+  { error: 'must be docker or kubernetes' },
+);
+export type TargetRequest = z.output<typeof targetSelectSchema>;
 
 export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number }) {
   const commands = commandSchemas(limits.maxReplicas);
@@ -219,6 +246,8 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
     'metrics:charts': empty,
     'metrics:snapshot': since,
     'timeline:list': since,
+    'target:current': empty,
+    'target:select': targetSelectSchema,
   } satisfies Record<Channel, z.ZodType>;
 }
 
@@ -235,6 +264,16 @@ export interface TargetInfo {
   reason?: string;
   /** What to do about it (a command, a setting). */
   fix?: string;
+}
+
+/** The target the session talks to now; its id is the one targets:list gives it. */
+export interface CurrentTarget {
+  kind: 'docker' | 'kubernetes';
+  id: string;
+  label: string;
+  /** Kubernetes only: the kube context and the stack's namespace in it. */
+  context?: string;
+  namespace?: string;
 }
 
 export interface ChartInfo {
@@ -261,6 +300,8 @@ export interface ValueMap {
   'metrics:charts': ChartInfo[];
   'metrics:snapshot': SeriesSnapshot[];
   'timeline:list': TimelineEvent[];
+  'target:current': CurrentTarget;
+  'target:select': CurrentTarget;
 }
 
 export type ValueOf<C extends Channel> = ValueMap[C];
@@ -277,11 +318,22 @@ export interface MetricPoint {
 
 export type LoadEventKind = 'started' | 'changed' | 'stopped';
 export type DeployEventStatus = 'started' | 'step' | 'done' | 'failed';
+export type TargetSwitchStatus = 'switching' | 'switched' | 'failed';
 
 export type UiEvent =
   | CoreEvent
   | { type: 'load'; at: number; kind: LoadEventKind; report: LoadReport }
   | { type: 'chaos'; at: number; action: 'kill' | 'restore'; what: ChaosTarget; target: string }
+  | {
+      /** The session's target switch: every client follows 'switched'; 'failed' left it where it was. */
+      type: 'target';
+      at: number;
+      status: TargetSwitchStatus;
+      from: CurrentTarget;
+      /** The full target once switched; the requested one's id and label before. */
+      to: CurrentTarget;
+      detail?: string;
+    }
   | {
       type: 'deploy';
       at: number;

@@ -3,7 +3,9 @@
  * `handle(channel, input)`, that validates input with the channel's schema and returns
  * { ok: true, value } or { ok: false, error }. It owns the Controller (reconcile + autoscaler
  * loops), one LoadGenerator at a time, the live metrics feed, the timeline and chaos actions.
- * dispose() stops every loop and poller.
+ * The target, its controller and its metrics feed are one unit (TargetParts): target:select opens
+ * another target, re-attaches to what runs there, and only then swaps the parts and disposes the old
+ * ones (the old stack keeps running). dispose() stops every loop and poller.
  */
 import Dockerode from 'dockerode';
 import {
@@ -13,6 +15,7 @@ import {
   type Channel,
   type ChannelSchemas,
   type CoreEvent,
+  type CurrentTarget,
   type ErrorData,
   type InputOf,
   type ParsedInputOf,
@@ -20,6 +23,7 @@ import {
   type SequencedEvent,
   type StackStatus,
   type TargetInfo,
+  type TargetRequest,
   type UiEvent,
   type ValueOf,
 } from './contract.ts';
@@ -31,7 +35,8 @@ import type { Settings } from './settings.ts';
 import { DockerTarget } from './targets/docker.ts';
 import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
 import { KubernetesTarget } from './targets/kubernetes.ts';
-import { listKubeContexts } from './targets/kubernetes/contexts.ts';
+import { loadKubeConfig } from './targets/kubernetes/connect.ts';
+import { KUBE_CONTEXT_FIX, listKubeContexts } from './targets/kubernetes/contexts.ts';
 import type { LiveTarget } from './targets/target.ts';
 import { Timeline, type SequencedListener } from './timeline.ts';
 
@@ -52,6 +57,11 @@ export interface SessionOptions {
   settings: Settings;
   stack?: string;
   target?: TargetChoice;
+  /**
+   * A path list like KUBECONFIG that targets:list and target:select read; default: the kubernetes
+   * target's kubeconfig, else $KUBECONFIG, else ~/.kube/config.
+   */
+  kubeconfig?: string;
   /** Docker client: the Docker target's engine, and the API image build for Kubernetes. */
   docker?: Dockerode;
   /** Metrics feed period (default 2000 ms, the scrape interval). */
@@ -64,20 +74,35 @@ export interface SessionOptions {
 type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<ValueOf<C>> };
 
 const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
+const DOCKER_FIX =
+  'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
+
+/** Everything that belongs to one target; a switch replaces it as a whole. */
+interface TargetParts {
+  readonly current: CurrentTarget;
+  readonly target: LiveTarget;
+  readonly controller: Controller;
+  readonly metrics: LiveMetrics;
+  attached: boolean;
+}
+
+type LongOperation = 'deploy' | 'teardown';
 
 export class Session {
   readonly settings: Settings;
-  readonly target: LiveTarget;
-  readonly controller: Controller;
   readonly timeline: Timeline;
-  readonly metrics: LiveMetrics;
   private readonly docker: Dockerode;
   private readonly schemas: ChannelSchemas;
   private readonly options: SessionOptions;
   private readonly handlers: Handlers;
+  /** The kubeconfig path list the session was opened with; switches read the same files. */
+  private readonly kubeconfig: string | undefined;
+  private live: TargetParts;
+  /** The target a switch in flight is opening; commands wait for nothing and are refused meanwhile. */
+  private switching: CurrentTarget | null = null;
+  private readonly operations: LongOperation[] = [];
   private load: LoadGenerator | null = null;
   private loadStarting = false;
-  private attached = false;
   private disposed = false;
   private lastProgressStep = '';
   private readonly recentFeedErrors = new Map<string, number>();
@@ -86,19 +111,14 @@ export class Session {
     this.options = options;
     this.settings = options.settings;
     this.docker = options.docker ?? createDockerClient();
-    this.target = createTarget(options.target ?? { kind: 'docker' }, this.docker, options);
-    this.controller = new Controller(this.target, { maxReplicas: this.settings.maxReplicas });
+    this.kubeconfig =
+      options.kubeconfig ?? (options.target?.kind === 'kubernetes' ? options.target.kubeconfig : undefined);
     this.timeline = new Timeline(options.timelineCapacity);
-    this.metrics = new LiveMetrics(this.target, {
-      cpuLimitCores: this.settings.replicaCpus,
-      load: () => this.load?.report() ?? null,
-      stepMs: options.metricsStepMs ?? 2000,
-    });
+    this.live = this.createParts(options.target ?? { kind: 'docker' });
     this.schemas = channelSchemas({
       maxReplicas: this.settings.maxReplicas,
       maxLoadRps: this.settings.maxLoadRps,
     });
-    this.controller.observe((event) => this.onCoreEvent(event));
     this.handlers = {
       'targets:list': () => this.listTargets(),
       'stack:status': () => this.status(),
@@ -122,7 +142,48 @@ export class Session {
       'metrics:charts': async () => this.metrics.charts(),
       'metrics:snapshot': async (input) => this.metrics.snapshot(input.since),
       'timeline:list': async (input) => this.timeline.list(input.since),
+      'target:current': async () => this.live.current,
+      'target:select': (input) => this.selectTarget(input),
     };
+  }
+
+  /** The target the session talks to now (it changes with target:select). */
+  get target(): LiveTarget {
+    return this.live.target;
+  }
+
+  get controller(): Controller {
+    return this.live.controller;
+  }
+
+  get metrics(): LiveMetrics {
+    return this.live.metrics;
+  }
+
+  get currentTarget(): CurrentTarget {
+    return this.live.current;
+  }
+
+  /** Builds a target with its controller and feed; its events reach the timeline once it is the live one. */
+  private createParts(choice: TargetChoice): TargetParts {
+    const target = createTarget(choice, this.docker, this.options);
+    const controller = new Controller(target, { maxReplicas: this.settings.maxReplicas });
+    const metrics = new LiveMetrics(target, {
+      cpuLimitCores: this.settings.replicaCpus,
+      load: () => this.load?.report() ?? null,
+      stepMs: this.options.metricsStepMs ?? 2000,
+    });
+    const parts: TargetParts = {
+      current: describeTarget(target),
+      target,
+      controller,
+      metrics,
+      attached: false,
+    };
+    controller.observe((event) => {
+      if (this.live === parts) this.onCoreEvent(event);
+    });
+    return parts;
   }
 
   /**
@@ -170,7 +231,13 @@ export class Session {
    * records its own. Refused requests and reads do not: they changed nothing.
    */
   private recordFailure(channel: string, error: ErrorData): void {
-    if (this.disposed || !isChannel(channel) || !COMMAND_CHANNELS.has(channel) || channel === 'stack:deploy')
+    if (
+      this.disposed ||
+      !isChannel(channel) ||
+      !COMMAND_CHANNELS.has(channel) ||
+      channel === 'stack:deploy' ||
+      channel === 'target:select'
+    )
       return;
     // Refused requests (bad input, nothing to stop, not deployed) are the caller's to show.
     if (httpStatusOf(error) < 500 || error.code === 'DISPOSED') return;
@@ -183,6 +250,12 @@ export class Session {
 
   private run<C extends Channel>(channel: C, input: unknown): Promise<ValueOf<C>> {
     if (this.disposed) throw new ScaledeckError('DISPOSED', 'the session has ended');
+    // A command now would land on the target being left; target:select says so itself.
+    if (this.switching !== null && COMMAND_CHANNELS.has(channel) && channel !== 'target:select')
+      throw new ScaledeckError(
+        'BUSY',
+        `${channel}: the session is switching to ${this.switching.label}; try again once it has switched`,
+      );
     const parsed = parseOrThrow(this.schemas[channel], input ?? {}) as ParsedInputOf<C>;
     return (this.handlers[channel] as (input: ParsedInputOf<C>) => Promise<ValueOf<C>>)(parsed);
   }
@@ -207,29 +280,42 @@ export class Session {
 
   // ---- stack ---------------------------------------------------------------------------------
 
-  private async attach(): Promise<void> {
-    await this.target.assertReachable();
-    if (!this.attached && !this.disposed) {
-      this.attached = true;
-      this.controller.start();
+  private async attach(parts: TargetParts = this.live): Promise<void> {
+    await parts.target.assertReachable();
+    if (!parts.attached && !this.disposed) {
+      parts.attached = true;
+      parts.controller.start();
     }
-    if (!this.metrics.running) {
-      const status = await this.target.status();
+    if (!parts.metrics.running) {
+      const status = await parts.target.status();
       if (status.phase !== 'absent' && status.endpoints.prometheus !== null)
-        await this.startMetrics(status.endpoints.prometheus);
+        await this.startMetrics(status.endpoints.prometheus, parts);
     }
   }
 
-  private async startMetrics(prometheusUrl: string): Promise<void> {
-    await this.metrics.start(
+  private async startMetrics(prometheusUrl: string, parts: TargetParts = this.live): Promise<void> {
+    await parts.metrics.start(
       prometheusUrl,
       this.options.backfillMs ?? 15 * 60_000,
       (at, points) => {
         // The running load's report rides along, so the UI's numbers move without polling.
-        if (!this.disposed) this.emit({ type: 'metrics', at, points, load: this.load?.report() ?? null });
+        if (!this.disposed && this.live === parts)
+          this.emit({ type: 'metrics', at, points, load: this.load?.report() ?? null });
       },
-      (message, query) => this.feedError(message, query),
+      (message, query) => {
+        if (this.live === parts) this.feedError(message, query);
+      },
     );
+  }
+
+  /** Deploy and teardown run to the end on the target they started on: a switch is refused meanwhile. */
+  private async longOperation<T>(operation: LongOperation, work: () => Promise<T>): Promise<T> {
+    this.operations.push(operation);
+    try {
+      return await work();
+    } finally {
+      this.operations.splice(this.operations.indexOf(operation), 1);
+    }
   }
 
   /** A failing query fails every tick: one error event per query and message per minute. */
@@ -246,7 +332,11 @@ export class Session {
     return this.controller.status();
   }
 
-  private async deploy(replicas: number | undefined): Promise<StackStatus> {
+  private deploy(replicas: number | undefined): Promise<StackStatus> {
+    return this.longOperation('deploy', () => this.deployNow(replicas));
+  }
+
+  private async deployNow(replicas: number | undefined): Promise<StackStatus> {
     await this.attach();
     this.lastProgressStep = '';
     const at = Date.now();
@@ -277,7 +367,11 @@ export class Session {
     }
   }
 
-  private async teardown(deleteVolumes: boolean): Promise<{ removed: true }> {
+  private teardown(deleteVolumes: boolean): Promise<{ removed: true }> {
+    return this.longOperation('teardown', () => this.teardownNow(deleteVolumes));
+  }
+
+  private async teardownNow(deleteVolumes: boolean): Promise<{ removed: true }> {
     await this.target.assertReachable();
     this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'started' });
     await this.load?.stop({ drain: false });
@@ -299,11 +393,118 @@ export class Session {
     } catch (error) {
       docker.available = false;
       docker.reason = toErrorData(error).message;
-      docker.fix =
-        'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
+      docker.fix = DOCKER_FIX;
     }
-    // Every kube context with its reachability; a session opens on one with openSession({ target }) (serve --target).
-    return [docker, ...(await listKubeContexts())];
+    // Every kube context with its reachability; target:select switches the session to one.
+    return [docker, ...(await listKubeContexts(this.kubeconfig))];
+  }
+
+  // ---- switching target ----------------------------------------------------------------------
+
+  /**
+   * Opens the requested target and re-attaches to the stack running there, then swaps it in and
+   * disposes the old target's loops, informers and tunnels (its stack keeps running: switching
+   * back re-attaches). Refused while a deploy or teardown runs (it does not queue: the user would
+   * not see which target it ends on). A running load stops, since it aims at the old stack's load
+   * balancer. Any failure leaves the session on its current target, with nothing changed.
+   */
+  private async selectTarget(request: TargetRequest): Promise<CurrentTarget> {
+    const from = this.live.current;
+    if (this.switching !== null)
+      throw new ScaledeckError(
+        'BUSY',
+        `already switching to ${this.switching.label}; choose again once that switch has finished`,
+      );
+    const operation = this.operations[0];
+    if (operation !== undefined)
+      throw new ScaledeckError(
+        'BUSY',
+        `a ${operation} is running on ${from.label}; switch target once it has finished (switching does not queue behind it)`,
+      );
+    if (this.loadStarting)
+      throw new ScaledeckError(
+        'BUSY',
+        'a load is starting; switch target once it runs (the switch stops it)',
+      );
+    const choice = this.choiceFor(request);
+    const wanted = requestedTarget(request);
+    const sameTarget =
+      wanted.id === from.id &&
+      (request.kind === 'docker' || request.namespace === undefined || request.namespace === from.namespace);
+    if (sameTarget) {
+      await this.attachOrExplain(this.live, from);
+      return from;
+    }
+    let parts: TargetParts;
+    try {
+      parts = this.createParts(choice);
+    } catch (error) {
+      throw unavailable(wanted, from, error);
+    }
+    this.switching = wanted;
+    this.emit({ type: 'target', at: Date.now(), status: 'switching', from, to: wanted });
+    try {
+      await this.attachOrExplain(parts, from);
+      if (this.disposed) throw new ScaledeckError('DISPOSED', 'the session has ended');
+    } catch (error) {
+      parts.metrics.stop();
+      await parts.controller.dispose();
+      this.switching = null;
+      if (!this.disposed)
+        this.emit({
+          type: 'target',
+          at: Date.now(),
+          status: 'failed',
+          from,
+          to: wanted,
+          detail: toErrorData(error).message,
+        });
+      throw error;
+    }
+    // The generator aims at the old stack's load balancer: it stops with the switch.
+    if (this.load !== null && LOAD_ACTIVE.has(this.load.report().state))
+      await this.load.stop({ drain: false });
+    this.load = null;
+    const old = this.live;
+    this.live = parts;
+    this.switching = null;
+    this.recentFeedErrors.clear();
+    old.metrics.stop();
+    await old.controller.dispose();
+    this.emit({ type: 'target', at: Date.now(), status: 'switched', from, to: parts.current });
+    return parts.current;
+  }
+
+  /** A kube context must exist in the kubeconfig the session reads: else a clear error naming context. */
+  private choiceFor(request: TargetRequest): TargetChoice {
+    if (request.kind === 'docker') return { kind: 'docker' };
+    let known: string[];
+    try {
+      known = loadKubeConfig({ kubeconfig: this.kubeconfig })
+        .getContexts()
+        .map((context) => context.name);
+    } catch (error) {
+      throw new ScaledeckError('TARGET_UNAVAILABLE', toErrorData(error).message, 'context');
+    }
+    if (!known.includes(request.context))
+      throw new ValidationError(
+        'context',
+        `no kube context named "${request.context}" in the kubeconfig; known: ${known.join(', ') || 'none'} (targets:list shows each with its reachability)`,
+      );
+    return {
+      kind: 'kubernetes',
+      context: request.context,
+      namespace: request.namespace,
+      kubeconfig: this.kubeconfig,
+    };
+  }
+
+  private async attachOrExplain(parts: TargetParts, from: CurrentTarget): Promise<void> {
+    try {
+      await this.attach(parts);
+    } catch (error) {
+      throw unavailable(parts.current, from, error);
+    }
   }
 
   // ---- load ----------------------------------------------------------------------------------
@@ -408,6 +609,45 @@ export class Session {
     this.timeline.clearListeners();
     await this.controller.dispose();
   }
+}
+
+/** The session's target as targets:list names it. */
+function describeTarget(target: LiveTarget): CurrentTarget {
+  if (target instanceof KubernetesTarget)
+    return {
+      kind: 'kubernetes',
+      id: `kubernetes:${target.contextName}`,
+      label: `Kubernetes: ${target.contextName}`,
+      context: target.contextName,
+      namespace: target.namespace,
+    };
+  return { kind: 'docker', id: 'docker', label: 'Local Docker engine' };
+}
+
+function requestedTarget(request: TargetRequest): CurrentTarget {
+  if (request.kind === 'docker') return { kind: 'docker', id: 'docker', label: 'Local Docker engine' };
+  return {
+    kind: 'kubernetes',
+    id: `kubernetes:${request.context}`,
+    label: `Kubernetes: ${request.context}`,
+    context: request.context,
+    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
+  };
+}
+
+/** Why a target cannot be opened and what to do, as targets:list says it; already a session error passes as is. */
+function unavailable(wanted: CurrentTarget, from: CurrentTarget, error: unknown): ScaledeckError {
+  if (error instanceof ScaledeckError && (error.code === 'VALIDATION' || error.code === 'DISPOSED'))
+    return error;
+  const reason = toErrorData(error).message;
+  const fix = wanted.kind === 'docker' ? DOCKER_FIX : KUBE_CONTEXT_FIX;
+  const stays = wanted.id === from.id ? '' : `; the session stays on ${from.label}`;
+  return new ScaledeckError(
+    'TARGET_UNAVAILABLE',
+    `${wanted.label} is unavailable: ${reason}. Fix: ${fix}${stays}`,
+    wanted.kind === 'docker' ? 'kind' : 'context',
+    { cause: error },
+  );
 }
 
 /** Errors from the load generator's own validation become contract errors naming the field. */

@@ -234,6 +234,13 @@ describe('browser mode over HTTP and SSE', () => {
     const allowed = await invoke(shared, 'load:stop', {}, { authorization: `Bearer ${shared.token}` });
     expect(allowed.status).toBe(409);
     expect(allowed.body.error?.code).toBe('NO_LOAD');
+    // Switching the session's target moves every viewer: read-only clients cannot, and may read it.
+    const switchTarget = await invoke(shared, 'target:select', { kind: 'docker' });
+    expect(switchTarget.status).toBe(401);
+    expect(switchTarget.body.error?.message).toMatch(/^target:select changes the stack: .*read-only/);
+    const current = await invoke(shared, 'target:current', {});
+    expect(current.status).toBe(200);
+    expect(current.body.value).toEqual({ kind: 'docker', id: 'docker', label: 'Local Docker engine' });
 
     const events = await readEvents(`${shared.url}api/events`, 1, {}, () => {
       setTimeout(

@@ -71,6 +71,9 @@ const REPEATABLE: ReadonlySet<Channel> = new Set<Channel>([
   'metrics:charts',
   'metrics:snapshot',
   'timeline:list',
+  'target:current',
+  // Selecting the target the session is already on is a no-op.
+  'target:select',
 ]);
 
 export function browserApi(base = ''): Api {

@@ -17,6 +17,7 @@ const MARKERS: Record<Theme, Record<MarkerKind, string>> = {
     load: '#4fd1a5',
     deploy: '#56b4e9',
     error: '#ff5c5c',
+    target: '#f0e442',
   },
   light: {
     scale: '#4a5a70',
@@ -26,6 +27,7 @@ const MARKERS: Record<Theme, Record<MarkerKind, string>> = {
     load: '#007a5a',
     deploy: '#0072b2',
     error: '#c00000',
+    target: '#a88a00',
   },
 };
 

@@ -6,7 +6,8 @@ function shortName(name: string): string {
   return /^scaledeck-.+-((?:api|redis|postgres|lb|prometheus)(?:-[0-9a-z]+)?)$/.exec(name)?.[1] ?? name;
 }
 
-export type MarkerKind = 'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error';
+export type MarkerKind =
+  'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error' | 'target';
 
 export function describeEvent(event: UiEvent): string {
   switch (event.type) {
@@ -35,6 +36,24 @@ export function describeEvent(event: UiEvent): string {
       return deploySentence(event.step, event.status, event.detail);
     case 'metrics':
       return `${event.points.length} metric points`;
+    case 'target':
+      return targetSentence(event.status, event.from.label, event.to.label, event.detail);
+  }
+}
+
+function targetSentence(
+  status: 'switching' | 'switched' | 'failed',
+  from: string,
+  to: string,
+  detail?: string,
+): string {
+  switch (status) {
+    case 'switching':
+      return `Switching target: ${from} → ${to}`;
+    case 'switched':
+      return `Switched target: ${from} → ${to}`;
+    case 'failed':
+      return `Switch to ${to} failed, still on ${from}${detail ? `: ${detail}` : ''}`;
   }
 }
 
@@ -53,6 +72,9 @@ export function markerKind(event: UiEvent): MarkerKind | null {
       return event.kind === 'failed' ? 'replica' : null;
     case 'deploy':
       return event.status === 'step' ? null : 'deploy';
+    // Series before the mark came from the other target.
+    case 'target':
+      return event.status === 'switched' ? 'target' : null;
     default:
       return null;
   }

@@ -36,7 +36,13 @@ export function connectStore(store: AppStore, api: Api): () => void {
       store.getState().setConnection(state);
     },
   );
-  void Promise.all([s.loadTargets(), s.refreshStatus(), s.refreshLoad(), s.loadTimeline()]);
+  void Promise.all([
+    s.loadTargets(),
+    s.loadCurrentTarget(),
+    s.refreshStatus(),
+    s.refreshLoad(),
+    s.loadTimeline(),
+  ]);
   void s.loadCharts().then(() => store.getState().backfill());
   // Replica health and CPU move without events; a slow poll keeps the table honest.
   const poll = setInterval(() => void store.getState().refreshStatus(), 2000);

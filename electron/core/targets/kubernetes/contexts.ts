@@ -7,6 +7,9 @@ import type { TargetInfo } from '../../contract.ts';
 import { toErrorData } from '../../errors.ts';
 import { describeKubeError, loadKubeConfig } from './connect.ts';
 
+/** What to do about a context that does not answer (the picker and target:select say the same). */
+export const KUBE_CONTEXT_FIX = 'start that cluster or refresh its credentials, then refresh';
+
 export async function listKubeContexts(kubeconfig?: string): Promise<TargetInfo[]> {
   let names: string[];
   try {
@@ -57,7 +60,7 @@ export async function listKubeContexts(kubeconfig?: string): Promise<TargetInfo[
       } catch (error) {
         info.available = false;
         info.reason = toErrorData(error).message;
-        info.fix = 'start that cluster or refresh its credentials, then refresh';
+        info.fix = KUBE_CONTEXT_FIX;
       }
       return info;
     }),

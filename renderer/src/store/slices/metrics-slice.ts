@@ -24,6 +24,8 @@ export interface MetricsSlice {
   /** Queues points; they are applied together on the next animation frame. */
   queuePoints(points: MetricPoint[]): void;
   seriesOf(chart: string): SeriesEntry[];
+  /** Drops every series (another target's data), then refills from the session's feed. */
+  resetSeries(): void;
 }
 
 export const seriesKey = (chart: string, name: string) => `${chart}\u0000${name}`;
@@ -111,6 +113,11 @@ export const createMetricsSlice: Slice<MetricsSlice> =
       },
       seriesOf(chart) {
         return [...get().series.values()].filter((s) => s.chart === chart);
+      },
+      resetSeries() {
+        pending = [];
+        set((s) => ({ series: new Map(), metricsVersion: s.metricsVersion + 1, now: Date.now() }));
+        void get().backfill();
       },
     };
   };

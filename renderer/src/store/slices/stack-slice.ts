@@ -1,9 +1,12 @@
 import type {
   AutoscalerRequest,
   ChaosTarget,
+  CurrentTarget,
   ErrorData,
   StackStatus,
   TargetInfo,
+  TargetRequest,
+  TimelineEvent,
 } from '../../api/channels.ts';
 import type { Slice } from '../types.ts';
 import { toErrorData } from './ui-slice.ts';
@@ -22,13 +25,25 @@ export interface Progress {
 
 export interface StackSlice {
   targets: TargetInfo[];
+  /** The session's target, from target:current and the 'target' events; never a local choice. */
+  currentTarget: CurrentTarget | null;
+  /** currentTarget's id, as targets:list names it. */
   targetId: string | null;
+  /** A switch in flight (from this page or any other client): the picker shows it and disables. */
+  switching: { id: string; label: string } | null;
+  /** Why the last switch from this page failed; the picker shows it under the real target. */
+  switchError: ErrorData | null;
   status: StackStatus | null;
   progress: Progress;
   /** A scale the user asked for that the status does not show yet. */
   pendingReplicas: number | null;
   loadTargets(): Promise<void>;
-  selectTarget(id: string): void;
+  loadCurrentTarget(): Promise<void>;
+  /** Asks the session to switch to a target of targets:list; it answers with the target it is on. */
+  selectTarget(id: string): Promise<void>;
+  applyTargetEvent(event: Extract<TimelineEvent, { type: 'target' }>): void;
+  /** Takes the session's target; when it changed, drops the old target's status, series and load. */
+  enterTarget(target: CurrentTarget): void;
   refreshStatus(): Promise<void>;
   deploy(replicas?: number): Promise<void>;
   teardown(deleteVolumes?: boolean): Promise<void>;
@@ -42,6 +57,13 @@ export interface StackSlice {
 }
 
 const LOG_LINES = 400;
+
+/** targets:list ids: 'docker', 'kubernetes:<context>'; the bare 'kubernetes' entry (no kubeconfig) has none. */
+function requestFor(info: TargetInfo): TargetRequest | null {
+  if (info.kind === 'docker') return { kind: 'docker' };
+  const prefix = 'kubernetes:';
+  return info.id.startsWith(prefix) ? { kind: 'kubernetes', context: info.id.slice(prefix.length) } : null;
+}
 const idle: Progress = { operation: null, step: '', percent: 0, log: [], error: null, done: false };
 
 export const createStackSlice: Slice<StackSlice> =
@@ -63,24 +85,67 @@ export const createStackSlice: Slice<StackSlice> =
     };
     return {
       targets: [],
+      currentTarget: null,
       targetId: null,
+      switching: null,
+      switchError: null,
       status: null,
       progress: idle,
       pendingReplicas: null,
       async loadTargets() {
         try {
-          const targets = await api.invoke('targets:list', {});
-          const current = get().targetId;
-          const keep = targets.find((t) => t.id === current);
-          set({
-            targets,
-            targetId: keep?.id ?? targets.find((t) => t.available)?.id ?? targets[0]?.id ?? null,
-          });
+          set({ targets: await api.invoke('targets:list', {}) });
         } catch (error) {
           get().reportError('List targets', error);
         }
       },
-      selectTarget: (targetId) => set({ targetId }),
+      async loadCurrentTarget() {
+        try {
+          get().enterTarget(await api.invoke('target:current', {}));
+        } catch (error) {
+          get().reportError('Target', error);
+        }
+      },
+      async selectTarget(id) {
+        const info = get().targets.find((t) => t.id === id);
+        if (info === undefined || get().switching !== null || id === get().targetId) return;
+        const request = requestFor(info);
+        if (request === null) {
+          // Nothing the session could open (no kubeconfig): say why, as targets:list did.
+          set({
+            switchError: {
+              code: 'TARGET_UNAVAILABLE',
+              message: `${info.label} is unavailable: ${info.reason ?? 'no kube context'}${info.fix ? `. Fix: ${info.fix}` : ''}`,
+            },
+          });
+          return;
+        }
+        set({ switching: { id, label: info.label }, switchError: null });
+        try {
+          get().enterTarget(await api.invoke('target:select', request));
+        } catch (error) {
+          set({ switchError: toErrorData(error) });
+        } finally {
+          set({ switching: null });
+        }
+      },
+      applyTargetEvent(event) {
+        if (event.status === 'switching') set({ switching: { id: event.to.id, label: event.to.label } });
+        else {
+          set({ switching: null });
+          if (event.status === 'switched') get().enterTarget(event.to);
+        }
+      },
+      enterTarget(target) {
+        const before = get().currentTarget;
+        set({ currentTarget: target, targetId: target.id });
+        if (before === null || (before.id === target.id && before.namespace === target.namespace)) return;
+        // Status, series, replicas and load were the old target's; the timeline stays, with the switch marked.
+        set({ status: null, pendingReplicas: null, progress: idle, loadReport: null, lastDecision: null });
+        get().resetSeries();
+        void get().refreshStatus();
+        void get().refreshLoad();
+      },
       async refreshStatus() {
         try {
           const status = await api.invoke('stack:status', {});

@@ -10,8 +10,11 @@ export interface TimelineSlice {
   lastSeq: number;
   lastDecision: ScaleDecision | null;
   loadTimeline(): Promise<void>;
-  /** Routes one pushed event to the slice that owns it. */
-  applyEvent(event: UiEvent & { seq?: number }): void;
+  /**
+   * Routes one pushed event to the slice that owns it. History (timeline:list) is only recorded:
+   * a past target switch must not move the dashboard off the session's current target.
+   */
+  applyEvent(event: UiEvent & { seq?: number }, history?: boolean): void;
 }
 
 export const createTimelineSlice: Slice<TimelineSlice> =
@@ -43,12 +46,12 @@ export const createTimelineSlice: Slice<TimelineSlice> =
       async loadTimeline() {
         try {
           const events = await api.invoke('timeline:list', {});
-          for (const e of events) get().applyEvent(e);
+          for (const e of events) get().applyEvent(e, true);
         } catch (error) {
           get().reportError('Timeline', error);
         }
       },
-      applyEvent(raw) {
+      applyEvent(raw, history = false) {
         // Replays after a reconnect (Last-Event-ID) and the initial list may overlap: seq decides.
         if (raw.seq !== undefined && raw.seq <= get().lastSeq) return;
         if (raw.seq !== undefined) set({ lastSeq: raw.seq });
@@ -72,6 +75,9 @@ export const createTimelineSlice: Slice<TimelineSlice> =
           case 'scale':
           case 'chaos':
             refreshSoon();
+            break;
+          case 'target':
+            if (!history) get().applyTargetEvent(event);
             break;
           case 'error':
             break;
