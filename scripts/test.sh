@@ -4,7 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib/setup.sh"
 cd "$SCALEDECK_ROOT"
 
-ensure_debs postgresql redis-server docker.io debootstrap iptables conntrack \
+ensure_debs postgresql redis-server docker.io debootstrap iptables conntrack docker-registry \
   containernetworking-plugins chromium xvfb fonts-dejavu-core openssl curl ca-certificates
 ensure_docker
 ensure_project

@@ -68,7 +68,9 @@ export async function runCommand(argv: string[], onLog: (line: string) => void):
 
 async function pushImage(docker: Dockerode, ref: string, onLog: (line: string) => void): Promise<void> {
   const image = docker.getImage(ref);
-  const stream = (await image.push({})) as NodeJS.ReadableStream;
+  // The engine refuses a push without an X-Registry-Auth header ("Bad parameters and missing
+  // X-Registry-Auth"); an empty one is an anonymous push, which a local registry takes.
+  const stream = (await image.push({ authconfig: {} })) as NodeJS.ReadableStream;
   await new Promise<void>((resolve, reject) => {
     docker.modem.followProgress(
       stream,
