@@ -4,12 +4,17 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { forgetChild, recordChild, stopOrphans } from './pid-ledger.ts';
 
 const live = new Set<number>();
 const tempDirs = new Set<string>();
 
+for (const orphan of stopOrphans())
+  console.warn(`[harness] stopped ${orphan}, left behind by an interrupted test run`);
+
 process.once('exit', () => {
   for (const pid of live) {
+    forgetChild(pid);
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -55,16 +60,19 @@ export function spawnLogged(
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = child.pid;
   live.add(pid);
+  recordChild(pid, command);
   let running = true;
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       running = false;
       live.delete(pid);
+      forgetChild(pid);
       resolve({ code, signal });
     });
     child.once('error', () => {
       running = false;
       live.delete(pid);
+      forgetChild(pid);
       resolve({ code: -1, signal: null });
     });
   });
