@@ -106,7 +106,8 @@ function printStatus(status: StackStatus): void {
       .map(([role, state]) => `${role}=${state}`)
       .join(' ')}`,
   );
-  for (const replica of status.replicas) lines.push(`  ${replica.name}  ${replica.state}`);
+  for (const replica of status.replicas)
+    lines.push(`  ${replica.name}  ${replica.state}${replica.reason ? `  (${replica.reason})` : ''}`);
   console.log(lines.join('\n'));
 }
 
