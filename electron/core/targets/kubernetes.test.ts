@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../contract.ts';
+import { effectiveBehavior, type HpaBehaviorInput } from '../autoscaler.ts';
 import { Controller } from '../controller.ts';
 import { ScaledeckError } from '../errors.ts';
 import { openSession } from '../session.ts';
@@ -225,24 +226,43 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
   it('autoscale on: the HPA has those values, the slider refuses to fight it; CPU load scales out, then back in', async () => {
     await controller.scale({ replicas: 1 });
     await target.waitReady();
+    // The short window the scale-in below relies on, edited as a user would (demo's is 30 s).
+    const behavior: HpaBehaviorInput = {
+      scaleDown: {
+        stabilizationWindowSeconds: 20,
+        policies: [{ type: 'Pods', value: 2, periodSeconds: 10 }],
+      },
+    };
     const config = {
       enabled: true,
       minReplicas: 1,
       maxReplicas: 3,
       targetCpuUtilizationPercent: 30,
       profile: 'demo',
+      behavior,
     } as const;
-    await controller.setAutoscaler(config);
-    const hpa = JSON.parse(await kubectl('-n', target.namespace, 'get', 'hpa', 'api', '-o', 'json')) as {
-      spec: {
-        minReplicas: number;
-        maxReplicas: number;
-        behavior: { scaleDown: { stabilizationWindowSeconds: number } };
-      };
+    const effective = { ...config, behavior: effectiveBehavior('demo', behavior) };
+    expect(await controller.setAutoscaler(config)).toEqual(effective);
+    const hpa = JSON.parse(
+      await kubectl('-n', target.namespace, 'get', 'hpa', 'api', '-o', 'json', '--show-managed-fields'),
+    ) as {
+      metadata: { managedFields: { manager: string; operation: string }[] };
+      spec: { minReplicas: number; maxReplicas: number; behavior: unknown };
     };
     expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3 });
-    expect(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(30);
-    expect((await controller.status()).autoscaler).toMatchObject(config);
+    // The cluster holds exactly the effective behavior, applied by scaledeck's field manager...
+    expect(hpa.spec.behavior).toEqual(effective.behavior);
+    expect(hpa.metadata.managedFields).toContainEqual(
+      expect.objectContaining({ manager: 'scaledeck', operation: 'Apply' }),
+    );
+    // ...and status reads it back, from this controller and from a fresh target (a restarted app).
+    expect((await controller.status()).autoscaler).toEqual(effective);
+    const fresh = new KubernetesTarget(settings, { stack: STACK, kubeconfig });
+    try {
+      expect((await fresh.status()).autoscaler).toEqual(effective);
+    } finally {
+      await fresh.dispose();
+    }
     const refused = await controller.scale({ replicas: 2 }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ScaledeckError);
     expect((refused as ScaledeckError).code).toBe('AUTOSCALER_ACTIVE');
