@@ -120,6 +120,50 @@ describe.skipIf(skipReason !== null)('dashboard controls (browser mode, nothing 
     expect(await dialog.count()).toBe(0);
   });
 
+  it('shows the HPA behavior collapsed, with the profile defaults marked, and follows the profile', async () => {
+    const dash = new DashboardPage(page);
+    const downWindow = dash.behaviorWindow('Scale-down');
+    expect(await downWindow.isVisible()).toBe(false);
+    await dash.openBehavior();
+    const profile = page.getByRole('combobox', { name: 'Profile', exact: true });
+    await profile.selectOption('demo');
+    expect(await downWindow.inputValue()).toBe('30');
+    expect(await dash.behaviorWindow('Scale-up').inputValue()).toBe('0');
+    const rules = page.locator('fieldset.behavior-rules');
+    await expect(rules.nth(1).locator('.default-tag').count()).resolves.toBe(3);
+    expect(await page.getByRole('combobox', { name: 'Scale-down select policy' }).inputValue()).toBe('Max');
+    expect(await page.getByTestId('scaleUp-policy').count()).toBe(2);
+    await profile.selectOption('kubernetes');
+    expect(await downWindow.inputValue()).toBe('300');
+    // An edited value is no longer the default and stays across a profile change.
+    await downWindow.fill('45');
+    await expect(rules.nth(1).locator('.default-tag').count()).resolves.toBe(2);
+    await profile.selectOption('demo');
+    expect(await downWindow.inputValue()).toBe('45');
+    await page.getByRole('button', { name: 'Add scale-down policy' }).click();
+    expect(await page.getByTestId('scaleDown-policy').count()).toBe(2);
+    expect(await page.getByRole('spinbutton', { name: 'Scale-down policy 2 period' }).inputValue()).toBe(
+      '60',
+    );
+    await page.getByRole('button', { name: 'Remove scale-down policy 2' }).click();
+    expect(await page.getByTestId('scaleDown-policy').count()).toBe(1);
+    await page.getByRole('button', { name: 'Reset behavior to the profile’s defaults' }).click();
+    expect(await downWindow.inputValue()).toBe('30');
+    expect(await dash.behaviorSummary()).toMatch(/scale-down window 30 s \(applies when on\)/);
+    // Every control of the opened section has an accessible name too.
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { role?: { value: string }; name?: { value: string }; ignored: boolean }[];
+    };
+    const unnamed = nodes.filter(
+      (n) =>
+        !n.ignored &&
+        ['button', 'spinbutton', 'combobox'].includes(n.role?.value ?? '') &&
+        !n.name?.value?.trim(),
+    );
+    expect(unnamed.map((n) => n.role?.value)).toEqual([]);
+  });
+
   it('switches theme and presentation mode', async () => {
     const app = page.locator('.app');
     await page.getByRole('switch', { name: 'Dark theme' }).uncheck();

@@ -103,6 +103,27 @@ export class DashboardPage {
     );
   }
 
+  /** Opens the autoscaler's collapsed Behavior section (a <details>). */
+  async openBehavior(): Promise<void> {
+    const details = this.page.getByTestId('behavior');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  }
+
+  /** The windows the target applies, as the section's summary line shows them. */
+  async behaviorSummary(): Promise<string> {
+    return (await this.page.getByTestId('behavior-summary').textContent()) ?? '';
+  }
+
+  behaviorWindow(direction: 'Scale-up' | 'Scale-down'): Locator {
+    return this.page.getByRole('spinbutton', { name: `${direction} stabilization window`, exact: true });
+  }
+
+  /** The error shown under a control (linked by aria-describedby), or null when there is none. */
+  async errorOf(control: Locator): Promise<string | null> {
+    const id = await control.getAttribute('aria-describedby');
+    return id === null ? null : this.page.locator(`[id="${id}"]`).textContent();
+  }
+
   timelineItems(type?: string): Locator {
     const list = this.page.getByRole('list', { name: 'Timeline events' });
     return type ? list.locator(`li[data-type="${type}"]`) : list.locator('li');

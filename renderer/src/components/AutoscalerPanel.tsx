@@ -1,44 +1,53 @@
 import { useEffect, useState } from 'react';
+import type { EnabledAutoscaler, ErrorData } from '../api/channels.ts';
 import { useApp } from '../store/store.ts';
 import { formatClock } from '../charts/format.ts';
+import { BehaviorSection } from './BehaviorSection.tsx';
+import { profileBehavior, rebaseBehavior } from './behavior-form.ts';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
 import { REPLICA_CEILING } from './ReplicasPanel.tsx';
 
-interface Form {
-  minReplicas: number;
-  maxReplicas: number;
-  targetCpuUtilizationPercent: number;
-  profile: 'kubernetes' | 'demo';
-}
+type Form = Omit<EnabledAutoscaler, 'enabled'>;
 
 const DEFAULT_FORM: Form = {
   minReplicas: 1,
   maxReplicas: 6,
   targetCpuUtilizationPercent: 50,
   profile: 'demo',
+  behavior: profileBehavior('demo'),
 };
 
-/** On/off, bounds, target CPU and profile; the last decision with its reason. */
+function formOf({ enabled: _enabled, ...form }: EnabledAutoscaler): Form {
+  return form;
+}
+
+/** On/off, bounds, target CPU, profile and behavior; the last decision with its reason. */
 export function AutoscalerPanel() {
   const current = useApp((s) => s.status?.autoscaler ?? null);
   const deployed = useApp((s) => s.status !== null && s.status.phase !== 'absent');
   const setAutoscaler = useApp((s) => s.setAutoscaler);
   const decision = useApp((s) => s.lastDecision);
-  const [form, setForm] = useState<Form>(current ?? DEFAULT_FORM);
+  const [form, setForm] = useState<Form>(current ? formOf(current) : DEFAULT_FORM);
   const [dirty, setDirty] = useState(false);
+  // The core's refusal of the last apply, shown next to the field it names.
+  const [error, setError] = useState<ErrorData | null>(null);
   const enabled = current !== null;
 
   // Follow the stack's settings unless the user is editing them.
   useEffect(() => {
-    if (current && !dirty) setForm(current);
+    if (current && !dirty) setForm(formOf(current));
   }, [current, dirty]);
 
-  // While on, edits apply once the controls rest.
+  // While on, edits apply once the controls rest. A refused edit stays in the form (still dirty)
+  // beside its error until the user changes it.
   useEffect(() => {
     if (!dirty || !enabled) return;
     const timer = setTimeout(() => {
-      void setAutoscaler({ enabled: true, ...form }).finally(() => setDirty(false));
+      void setAutoscaler({ enabled: true, ...form }).then((refused) => {
+        setError(refused);
+        if (refused === null) setDirty(false);
+      });
     }, 500);
     return () => clearTimeout(timer);
   }, [form, dirty, enabled, setAutoscaler]);
@@ -52,13 +61,21 @@ export function AutoscalerPanel() {
         next.maxReplicas = next.minReplicas;
       if (change.maxReplicas !== undefined && next.minReplicas > next.maxReplicas)
         next.minReplicas = next.maxReplicas;
+      // Behavior values still at the old profile's defaults follow the new profile.
+      if (change.profile !== undefined && change.profile !== f.profile)
+        next.behavior = rebaseBehavior(f.behavior, f.profile, change.profile);
       return next;
     });
   };
 
   const toggle = (on: boolean) => {
     setDirty(false);
-    void setAutoscaler(on ? { enabled: true, ...form } : { enabled: false });
+    setError(null);
+    void setAutoscaler(on ? { enabled: true, ...form } : { enabled: false }).then((refused) => {
+      setError(refused);
+      // Keep a refused form as typed, so the error sits beside the value it is about.
+      if (refused !== null) setDirty(true);
+    });
   };
 
   return (
@@ -112,6 +129,18 @@ export function AutoscalerPanel() {
           <option value="demo">Demo (fast: reacts in seconds)</option>
         </select>
       </div>
+      <BehaviorSection
+        profile={form.profile}
+        behavior={form.behavior}
+        applied={current?.behavior ?? null}
+        error={error}
+        onChange={(behavior) => edit({ behavior })}
+      />
+      {error !== null && !error.field?.startsWith('behavior') && (
+        <p className="field-error" role="alert">
+          {error.message}
+        </p>
+      )}
       <div className="decision" aria-live="polite" data-testid="last-decision">
         {decision ? (
           <>

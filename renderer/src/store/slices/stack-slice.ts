@@ -48,7 +48,11 @@ export interface StackSlice {
   deploy(replicas?: number): Promise<void>;
   teardown(deleteVolumes?: boolean): Promise<void>;
   scale(replicas: number): Promise<void>;
-  setAutoscaler(request: AutoscalerRequest): Promise<void>;
+  /**
+   * Resolves to the core's validation error when it names a field (the form shows it there);
+   * other failures become a toast. Null when applied.
+   */
+  setAutoscaler(request: AutoscalerRequest): Promise<ErrorData | null>;
   kill(what: ChaosTarget, replica?: string): Promise<void>;
   restore(what: 'redis' | 'postgres'): Promise<void>;
   applyProgress(step: string, percent: number, log?: string): void;
@@ -175,8 +179,12 @@ export const createStackSlice: Slice<StackSlice> =
         try {
           const autoscaler = await api.invoke('autoscaler:set', request);
           set((s) => ({ status: s.status ? { ...s.status, autoscaler } : s.status }));
+          return null;
         } catch (error) {
+          const data = toErrorData(error);
+          if (data.code === 'VALIDATION' && data.field !== undefined) return data;
           get().reportError('Autoscaler', error);
+          return null;
         }
       },
       async kill(what, replica) {
