@@ -18,6 +18,8 @@ export async function startBrowserMode(options: {
   stack: string;
   settingsFile: string;
   timeoutMs?: number;
+  /** Added to this process's environment (e.g. KUBECONFIG for the target picker). */
+  env?: Record<string, string>;
 }): Promise<BrowserMode> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -30,7 +32,7 @@ export async function startBrowserMode(options: {
       '--port',
       '0',
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
