@@ -8,6 +8,8 @@ describe('preload bridge', () => {
     expect(names).toContain('stackDeploy');
     expect(names).toContain('metricsSnapshot');
     expect(names).toContain('autoscalerSet');
+    expect(names).toContain('targetSelect');
+    expect(names).toContain('targetCurrent');
     expect(new Set(names).size).toBe(CHANNELS.length);
     for (const n of names) expect(n).toMatch(/^[a-z]+[A-Z][a-zA-Z]*$/);
   });
