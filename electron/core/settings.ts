@@ -41,7 +41,7 @@ export const settingsSchema = z
     drainSeconds: z.int().min(1).max(300).default(15),
     /** Ceiling of the built-in load generator's rate, req/s (the slider's maximum). */
     maxLoadRps: z.int().min(1).max(100_000).default(10_000),
-    /** The Kubernetes target: where the locally built API image goes when the context is no known local cluster. */
+    /** The Kubernetes target: where the locally built API image goes when the context is no known local cluster, and how the host reaches the stack. */
     kubernetes: z
       .strictObject({
         registry: z
@@ -49,6 +49,11 @@ export const settingsSchema = z
           .trim()
           .min(1, 'must be a registry host the nodes pull from, such as localhost:5000')
           .optional(),
+        /**
+         * How the host reaches the API and Prometheus: 'auto' tries the NodePort and falls back to
+         * port-forward; 'port-forward' skips the NodePort (clusters whose nodes the host cannot route to).
+         */
+        reach: z.enum(['auto', 'port-forward'], "must be 'auto' or 'port-forward'").optional(),
       })
       .optional(),
   })

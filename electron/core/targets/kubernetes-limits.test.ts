@@ -12,7 +12,7 @@ import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
 import type { CoreEvent } from '../contract.ts';
 import { Controller } from '../controller.ts';
 import { ScaledeckError } from '../errors.ts';
-import { loadSettings, type Settings } from '../settings.ts';
+import { loadSettings, parseSettings, type Settings } from '../settings.ts';
 import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
 import { waitUntil } from '../test-support/wait.ts';
 import { KubernetesTarget } from './kubernetes.ts';
@@ -51,14 +51,11 @@ async function apiReplicasThatStillFit(core: CoreV1Api, apiRequestMillicores: nu
 
 describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no node can take', () => {
   beforeAll(async () => {
-    settings = { ...(await loadSettings(await offlineSettingsFile())), drainSeconds: 5 };
+    // Through the settings file's key, as a user sets it, not the constructor option.
+    const offline = await loadSettings(await offlineSettingsFile());
+    settings = parseSettings({ ...offline, drainSeconds: 5, kubernetes: { reach: 'port-forward' } });
     kubeconfig = await localClusterUp();
-    target = new KubernetesTarget(settings, {
-      stack: STACK,
-      kubeconfig,
-      docker: new Dockerode(),
-      reach: 'port-forward',
-    });
+    target = new KubernetesTarget(settings, { stack: STACK, kubeconfig, docker: new Dockerode() });
     controller = new Controller(target, { maxReplicas: settings.maxReplicas });
     controller.observe((event) => events.push(event));
     await controller.deploy({ replicas: 1 });

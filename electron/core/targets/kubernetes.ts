@@ -138,7 +138,7 @@ export class KubernetesTarget implements LiveTarget {
     this.autoscaling = this.kc.makeApiClient(AutoscalingV2Api);
     this.objects = KubernetesObjectApi.makeApiClient(this.kc);
     this.docker = options.docker;
-    this.reach = options.reach ?? 'auto';
+    this.reach = options.reach ?? settings.kubernetes?.reach ?? 'auto';
   }
 
   /** Runs one API call; failures become errors naming the context, server, verb and resource. */
