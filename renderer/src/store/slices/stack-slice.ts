@@ -129,6 +129,8 @@ export const createStackSlice: Slice<StackSlice> =
           get().enterTarget(await api.invoke('target:select', request));
         } catch (error) {
           set({ switchError: toErrorData(error) });
+          // Reachability may have changed since the list was read: the picker shows it as it is now.
+          void get().loadTargets();
         } finally {
           set({ switching: null });
         }
