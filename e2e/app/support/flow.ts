@@ -64,6 +64,31 @@ export function dashboardFlow(context: () => FlowContext): void {
     await d.setAutoscaler(false);
   });
 
+  it(
+    'edits the scale-down window in Behavior: a bad value is refused beside the field, a good one applied',
+    { timeout: 60_000 },
+    async () => {
+      const d = dash();
+      await d.setAutoscaler(true);
+      await d.openBehavior();
+      const downWindow = d.behaviorWindow('Scale-down');
+      const before = await d.behaviorSummary();
+      expect(before).toMatch(/scale-down window \d+ s/);
+      // Out of the autoscaling/v2 range: the core's error appears under the field it names.
+      await downWindow.fill('4000');
+      await expect
+        .poll(() => d.errorOf(downWindow), { timeout: 15_000 })
+        .toMatch(/behavior\.scaleDown\.stabilizationWindowSeconds: must be between 0 and 3600/);
+      expect(await downWindow.getAttribute('aria-invalid')).toBe('true');
+      expect(await d.behaviorSummary()).toBe(before);
+      await downWindow.fill('45');
+      await expect.poll(() => d.behaviorSummary(), { timeout: 15_000 }).toMatch(/scale-down window 45 s/);
+      expect(await d.errorOf(downWindow)).toBeNull();
+      await shot('04b-behavior');
+      await d.setAutoscaler(false);
+    },
+  );
+
   it('kills a replica and the table shows it replaced', { timeout: 240_000 }, async () => {
     const d = dash();
     // The autoscaler was just switched off and may have left a replica starting or draining: wait

@@ -121,10 +121,10 @@ function Rules({
             onChange({ ...rules, selectPolicy: e.target.value as ScalingRules['selectPolicy'] })
           }
         >
-          <option value="Max">Max: the largest change any policy allows</option>
-          <option value="Min">Min: the smallest change any policy allows</option>
+          <option value="Max">Max (the largest change allowed)</option>
+          <option value="Min">Min (the smallest change allowed)</option>
           <option value="Disabled">
-            Disabled: never {direction === 'scaleUp' ? 'scale up' : 'scale down'}
+            Disabled (never {direction === 'scaleUp' ? 'scale up' : 'scale down'})
           </option>
         </select>
         <FieldError id={`${id}-select-error`} message={selectError} />
