@@ -129,6 +129,17 @@ describe('browser mode over HTTP and SSE', () => {
       { enabled: true, minReplicas: 1, maxReplicas: 2, targetCpuUtilizationPercent: 500 },
       'targetCpuUtilizationPercent',
     ],
+    [
+      'autoscaler:set',
+      {
+        enabled: true,
+        minReplicas: 1,
+        maxReplicas: 2,
+        targetCpuUtilizationPercent: 50,
+        behavior: { scaleDown: { policies: [{ type: 'Pods', value: 1, periodSeconds: 1801 }] } },
+      },
+      'behavior.scaleDown.policies.0.periodSeconds',
+    ],
     ['chaos:kill', { what: 'datacenter' }, 'what'],
     ['chaos:kill', { what: 'redis', replica: 'x' }, 'replica'],
     ['chaos:restore', { what: 'replica' }, 'what'],
