@@ -11,6 +11,7 @@ import { SCRAPE_INTERVAL_SECONDS } from './live-metrics.ts';
 import { Session } from './session.ts';
 import { loadSettings, type Settings } from './settings.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
+import { waitUntil } from './test-support/wait.ts';
 
 const STACK = `live-${randomBytes(3).toString('hex')}`;
 const RATE_WINDOW_MS = 4 * SCRAPE_INTERVAL_SECONDS * 1000;
@@ -20,20 +21,6 @@ let status: StackStatus;
 const events: SequencedEvent[] = [];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null | undefined | false>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(250);
-  }
-}
 
 /** Values of one series with from <= t <= to (gaps left out). */
 function seriesValues(chart: string, name: string, from: number, to = Infinity): number[] {
