@@ -13,7 +13,9 @@ export function StackPanel() {
   const teardown = useApp((s) => s.teardown);
   const target = useApp((s) => s.targets.find((t) => t.id === s.targetId));
   const [deleteVolumes, setDeleteVolumes] = useState(false);
-  const busy = progress.operation !== null && !progress.done;
+  // While the session moves to another target, Deploy/Tear down would act on the one being left.
+  const switching = useApp((s) => s.switching !== null);
+  const busy = (progress.operation !== null && !progress.done) || switching;
   const phase = status?.phase ?? 'absent';
   const unavailable = target !== undefined && !target.available;
 
