@@ -452,7 +452,8 @@ async function main(): Promise<void> {
         row([
           `${i + 1} ${label}`,
           seconds(startup.startedAfterMs),
-          `+${seconds(startup.healthyAfterStartMs)}`,
+          // Promoted on Scaledeck's own probe before the engine's next check: no pass logged yet.
+          Number.isNaN(startup.healthyAfterStartMs) ? 'not yet' : `+${seconds(startup.healthyAfterStartMs)}`,
           String(startup.failedChecks),
         ]);
     });

@@ -40,12 +40,14 @@ import {
   waitFor,
 } from './docker/containers.ts';
 import { CpuSampler } from './docker/cpu-sampler.ts';
+import { probeReadyz } from './docker/direct-probe.ts';
 import { buildApiImage, ensureImage } from './docker/images.ts';
 import { LABEL, stackFilter, stackLabels, type Role } from './docker/labels.ts';
 import { stackNames, validateStackName, type StackNames } from './docker/names.ts';
 import { nginxConfig } from './docker/nginx-config.ts';
 import { prometheusConfig } from './docker/prometheus-config.ts';
 import {
+  API_PORT,
   LB_PORT,
   PROMETHEUS_PORT,
   generateSecrets,
@@ -90,6 +92,8 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
   private readonly sampler: CpuSampler;
   private readonly readySince = new Map<string, number>();
   private readonly lastReplicaState = new Map<string, ReplicaState>();
+  /** Whether replicas' addresses answer from this process (learned on the first start-up probe). */
+  private directProbe: 'unknown' | 'works' | 'unavailable' = 'unknown';
   private apiImage: string | null = null;
   private secrets: StackSecrets | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
@@ -469,7 +473,7 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
         .inspect()
         .catch(() => null);
       if (info === null || !info.State.Running || this.isOnFront(info)) return;
-      if (info.State.Health?.Status === 'healthy' || (await this.probeReady(id))) {
+      if (info.State.Health?.Status === 'healthy' || (await this.probeReady(info))) {
         await this.promote(id).catch(() => undefined);
         return;
       }
@@ -477,7 +481,25 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
     }
   }
 
-  private async probeReady(id: string): Promise<boolean> {
+  /** Asks the replica over HTTP where its address routes from here (see direct-probe.ts), else by exec. */
+  private async probeReady(info: Dockerode.ContainerInspectInfo): Promise<boolean> {
+    const address = info.NetworkSettings.Networks[this.names.network]?.IPAddress;
+    if (this.directProbe !== 'unavailable' && address) {
+      const answer = await probeReadyz(address, API_PORT, info.Name.replace(/^\//, ''));
+      if (answer === 'ready' || answer === 'not-ready') {
+        this.directProbe = 'works';
+        return answer === 'ready';
+      }
+      // Nothing listens yet; if the route is foreign, the engine's own healthcheck still promotes.
+      if (answer === 'refused') return false;
+      // Once it has worked, a miss is this replica being slow, not the route: try again next pass.
+      if (this.directProbe === 'works') return false;
+      this.directProbe = 'unavailable';
+    }
+    return this.probeByExec(info.Id);
+  }
+
+  private async probeByExec(id: string): Promise<boolean> {
     try {
       const exec = await this.docker
         .getContainer(id)
