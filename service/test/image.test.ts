@@ -1,7 +1,8 @@
 // service/Dockerfile end to end: builds the image on the offline Node base (no registry is
 // reachable in CI), runs it next to PostgreSQL and Redis containers, and checks the HEALTHCHECK,
-// the non-root user, /healthz and a clean exit on `docker stop`. Needs dockerd and the offline
-// images (`npm run images:offline`); skips with a message saying so when they are missing.
+// the non-root user, that it ships only the bundle (no node_modules), that a logged stack names
+// service/src files (source maps), /healthz and a clean exit on `docker stop`. Needs dockerd and
+// the offline images (`npm run images:offline`); skips with a message saying so when they are missing.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -56,12 +57,20 @@ afterAll(async () => {
 });
 
 describe.skipIf(missing !== null)('service/Dockerfile', () => {
-  it('builds on the offline Node base, runs as uid 1000, turns healthy, answers /healthz and stops with exit 0', async () => {
+  it('builds on the offline Node base, ships only the bundle, runs as uid 1000, turns healthy, answers /healthz, logs source-mapped stacks and stops with exit 0', async () => {
     await docker('build', '--build-arg', `NODE_IMAGE=${IMAGES.node}`, '-t', tag, SERVICE_DIR);
     const config = JSON.parse(await docker('image', 'inspect', tag, '--format', '{{json .Config}}'));
     expect(config.User).toBe('node');
     expect(Object.keys(config.ExposedPorts)).toEqual(['8080/tcp']);
     expect(config.Healthcheck.Test.join(' ')).toContain('/healthz');
+    expect(config.Cmd).toEqual(['node', '--enable-source-maps', 'dist/bundle/main.mjs']);
+    const files = await docker('run', '--rm', '--entrypoint', 'find', tag, '/app', '-mindepth', '1');
+    expect(files.split('\n').sort()).toEqual([
+      '/app/dist',
+      '/app/dist/bundle',
+      '/app/dist/bundle/main.mjs',
+      '/app/dist/bundle/main.mjs.map',
+    ]);
 
     const password = randomBytes(16).toString('hex');
     await docker('network', 'create', names.network);
@@ -124,6 +133,33 @@ describe.skipIf(missing !== null)('service/Dockerfile', () => {
     expect(res.headers.get('x-replica')).toBe('image-test');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     expect(await docker('exec', names.api, 'id', '-u')).toBe('1000');
+
+    // An unexpected database error is logged with its stack: the frames in our code must name
+    // service/src files, which only happens when the bundle's source map is found and read.
+    await docker(
+      'exec',
+      names.pg,
+      'psql',
+      '-q',
+      '-U',
+      'postgres',
+      '-c',
+      'ALTER TABLE users RENAME TO users_moved',
+    );
+    const signUp = await fetch(`http://127.0.0.1:${port}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Stack', email: 'stack@example.com', password: 'correct horse battery' }),
+    });
+    expect(signUp.status).toBe(500);
+    const logged = (await docker('logs', names.api))
+      .split('\n')
+      .filter((line) => line.includes('unhandled error'))
+      .map((line) => JSON.parse(line) as { err: { type: string; stack: string } });
+    expect(logged).toHaveLength(1);
+    // keepNames: the class keeps its own name in the bundle (not a renamed DatabaseError2).
+    expect(logged[0]!.err.type).toBe('DatabaseError');
+    expect(logged[0]!.err.stack).toMatch(/\(\/app\/src\/db\/users-repo\.ts:\d+:\d+\)/);
 
     await docker('stop', names.api);
     expect(await docker('inspect', '-f', '{{.State.ExitCode}}', names.api)).toBe('0');

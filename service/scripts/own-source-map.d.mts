@@ -1,0 +1,3 @@
+import type { SourceMapPayload } from 'node:module';
+
+export function keepOwnSources(map: SourceMapPayload, keep: (source: string) => boolean): SourceMapPayload;
