@@ -138,7 +138,9 @@ async function withController<T>(command: Command, work: (controller: Controller
 
 export function buildProgram(): Command {
   const program = new Command('scaledeck')
-    .description('Deploy, scale and autoscale the bundled User API stack on the local Docker engine or a Kubernetes context (--target kubernetes).')
+    .description(
+      'Deploy, scale and autoscale the bundled User API stack on the local Docker engine or a Kubernetes context (--target kubernetes).',
+    )
     .addOption(new Option('--stack <name>', 'which stack').default('default'))
     .addOption(
       new Option('--target <target>', 'where the stack runs')
