@@ -11,7 +11,9 @@ describe('CLI live commands: input', () => {
       signUp: 5,
       token: 5,
     });
-    expect(parseMix(' GET=1 , token=0 ')).toEqual({ getUser: 1, token: 0 });
+    expect(parseMix(' GET=1 , token=0 ')).toEqual({ getUser: 1, listUsers: 0, signUp: 0, token: 0 });
+    // Left out means none: only reads.
+    expect(parseMix('get=100')).toEqual({ getUser: 100, listUsers: 0, signUp: 0, token: 0 });
   });
 
   it.each(['get=80,delete=5', 'get=-1', 'get=', 'get', 'list=lots', ''])(

@@ -24,9 +24,13 @@ const MIX_KEYS: Record<string, keyof OperationMix> = {
   token: 'token',
 };
 
-/** `get=80,list=10,signup=5,token=5` -> a mix; unknown names and bad weights name the part. */
-export function parseMix(text: string): Partial<OperationMix> {
-  const mix: Partial<OperationMix> = {};
+/**
+ * `get=80,list=10,signup=5,token=5` -> a mix; unknown names and bad weights name the part. A name
+ * left out weighs 0: `--mix get=100` means only reads, as it reads on the command line.
+ */
+export function parseMix(text: string): OperationMix {
+  const mix: OperationMix = { getUser: 0, listUsers: 0, signUp: 0, token: 0 };
+  let given = 0;
   for (const part of text
     .split(',')
     .map((p) => p.trim())
@@ -42,8 +46,9 @@ export function parseMix(text: string): Partial<OperationMix> {
         `weight of ${rawName} must be a number >= 0, got "${rawWeight ?? ''}"`,
       );
     mix[name] = weight;
+    given++;
   }
-  if (Object.keys(mix).length === 0) throw new ValidationError('--mix', 'give at least one name=weight');
+  if (given === 0) throw new ValidationError('--mix', 'give at least one name=weight');
   return mix;
 }
 

@@ -263,7 +263,7 @@ export function buildProgram(): Command {
     )
     .requiredOption('--rps <n>', 'requests per second', number('rps'))
     .requiredOption('--duration <seconds>', 'how long', number('duration'))
-    .option('--mix <mix>', 'operation weights, e.g. get=80,list=10,signup=5,token=5')
+    .option('--mix <mix>', 'operation weights, e.g. get=80,list=10,signup=5,token=5 (left out = 0)')
     .option('--zipf <s>', 'key skew of GET /users/:id (0 = uniform)', number('zipf'))
     .option('--concurrency <n>', 'requests in flight at most', integer('concurrency'))
     .option('--json', 'print the final report as JSON')
