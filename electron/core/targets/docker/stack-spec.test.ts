@@ -117,6 +117,8 @@ describe('stack spec (pure)', () => {
   it('NGINX re-resolves api through Docker DNS and retries the next replica on connection errors', () => {
     const conf = nginxConfig();
     expect(conf).toContain('resolver 127.0.0.11 valid=1s');
+    // A killed replica's address stays in that cache for up to 1 s: fail over to the next fast.
+    expect(conf).toContain('proxy_connect_timeout 250ms;');
     expect(conf).toMatch(/set \$api_upstream http:\/\/api:8080;/);
     expect(conf).toContain('proxy_pass $api_upstream;');
     expect(conf).toMatch(/proxy_next_upstream error timeout/);
