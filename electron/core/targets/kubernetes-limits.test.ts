@@ -13,7 +13,7 @@ import type { CoreEvent } from '../contract.ts';
 import { Controller } from '../controller.ts';
 import { ScaledeckError } from '../errors.ts';
 import { loadSettings, parseSettings, type Settings } from '../settings.ts';
-import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
+import { removeStackThenCluster, localClusterUp } from '../test-support/local-cluster.ts';
 import { waitUntil } from '../test-support/wait.ts';
 import { KubernetesTarget } from './kubernetes.ts';
 
@@ -61,15 +61,7 @@ describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no
     await controller.deploy({ replicas: 1 });
   }, 45 * 60_000);
 
-  afterAll(async () => {
-    await controller?.dispose();
-    if (kubeconfig !== '') {
-      const cleanup = new KubernetesTarget(settings, { stack: STACK, kubeconfig });
-      await cleanup.teardown({ deleteVolumes: true }).catch(() => undefined);
-      await cleanup.dispose();
-    }
-    await localClusterDownUnlessKept();
-  }, 300_000);
+  afterAll(() => removeStackThenCluster(settings, STACK, kubeconfig, controller), 300_000);
 
   it('reach port-forward: both URLs are tunnels on 127.0.0.1; a user created through one reads back, the second time from the cache', async () => {
     const status = await controller.status();

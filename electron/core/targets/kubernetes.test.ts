@@ -20,7 +20,7 @@ import { openSession } from '../session.ts';
 import { loadSettings, type Settings } from '../settings.ts';
 import { KubernetesTarget } from './kubernetes.ts';
 import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
-import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
+import { removeStackThenCluster, localClusterUp } from '../test-support/local-cluster.ts';
 import { waitUntil } from '../test-support/wait.ts';
 
 const run = promisify(execFile);
@@ -97,15 +97,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     await controller.deploy({ replicas: 2 });
   }, 45 * 60_000);
 
-  afterAll(async () => {
-    await controller?.dispose();
-    if (kubeconfig !== '') {
-      const cleanup = new KubernetesTarget(settings, { stack: STACK, kubeconfig });
-      await cleanup.teardown({ deleteVolumes: true }).catch(() => undefined);
-      await cleanup.dispose();
-    }
-    await localClusterDownUnlessKept();
-  }, 300_000);
+  afterAll(() => removeStackThenCluster(settings, STACK, kubeconfig, controller), 300_000);
 
   it('deploy: every part Ready; a user created through the reported URL reads back twice, the second from the cache', async () => {
     const status = await controller.status();

@@ -6,6 +6,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Settings } from '../settings.ts';
+import { KubernetesTarget } from '../targets/kubernetes.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -25,4 +27,24 @@ export async function localClusterUp(): Promise<string> {
 export async function localClusterDownUnlessKept(): Promise<void> {
   if (process.env.SCALEDECK_KEEP_CLUSTER === '1') return;
   await run('bash', [path.join(ROOT, 'e2e/cluster/down.sh')], { cwd: ROOT });
+}
+
+/**
+ * afterAll of a file that deployed a stack on the cluster: stops its controller, removes the
+ * stack with its volume (a fresh target, so it works even when the test's own one is broken),
+ * then the cluster unless kept.
+ */
+export async function removeStackThenCluster(
+  settings: Settings,
+  stack: string,
+  kubeconfig: string,
+  controller: { dispose(): Promise<void> } | undefined,
+): Promise<void> {
+  await controller?.dispose();
+  if (kubeconfig !== '') {
+    const cleanup = new KubernetesTarget(settings, { stack, kubeconfig });
+    await cleanup.teardown({ deleteVolumes: true }).catch(() => undefined);
+    await cleanup.dispose();
+  }
+  await localClusterDownUnlessKept();
 }
