@@ -91,6 +91,9 @@ export function dashboardFlow(context: () => FlowContext): void {
 
   it('kills a replica and the table shows it replaced', { timeout: 240_000 }, async () => {
     const d = dash();
+    // The autoscaler left one replica: kill one of three, as in a demo, so the others carry the load.
+    await expect.poll(() => d.replicasSlider().isDisabled(), { timeout: 30_000 }).toBe(false);
+    await d.moveReplicasSliderTo(3);
     // The autoscaler was just switched off and may have left a replica starting or draining: wait
     // until none is in transit and the ready count matches the desired one, so "replaced" compares
     // like with like.
@@ -103,7 +106,7 @@ export function dashboardFlow(context: () => FlowContext): void {
             d.replicaIds('ready'),
             d.desiredReplicas(),
           ]);
-          return starting.length + draining.length === 0 && ready.length > 0 && ready.length === desired;
+          return starting.length + draining.length === 0 && ready.length === 3 && desired === 3;
         },
         { timeout: 150_000, interval: 500 },
       )
