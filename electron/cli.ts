@@ -87,6 +87,9 @@ function printStatus(status: StackStatus): void {
   const lines = [
     `stack ${status.stack} on ${status.target}: ${status.phase}`,
     `replicas: ${status.readyReplicas} ready / ${status.desiredReplicas} desired`,
+    status.capacity
+      ? `capacity: about ${status.capacity.replicas} replicas fit (${status.capacity.basis})`
+      : 'capacity: unknown',
   ];
   if (status.autoscaler) {
     const a = status.autoscaler;
@@ -106,6 +109,8 @@ function printStatus(status: StackStatus): void {
       .map(([role, state]) => `${role}=${state}`)
       .join(' ')}`,
   );
+  for (const [role, reason] of Object.entries(status.componentReasons ?? {}))
+    lines.push(`  ${role}  ${status.components[role as keyof StackStatus['components']]}  (${reason})`);
   for (const replica of status.replicas)
     lines.push(`  ${replica.name}  ${replica.state}${replica.reason ? `  (${replica.reason})` : ''}`);
   console.log(lines.join('\n'));
@@ -182,6 +187,14 @@ export function buildProgram(): Command {
     .action(async (replicas: number, _options: unknown, command: Command) => {
       await withController(command, async (controller) => {
         await controller.scale({ replicas });
+        if (controller.target instanceof KubernetesTarget) {
+          const { capacity } = await controller.status();
+          if (capacity !== null && replicas > capacity.replicas)
+            process.stderr.write(
+              `warning: about ${capacity.replicas} API replicas fit (${capacity.basis}); ` +
+                `the other ${replicas - capacity.replicas} will stay Pending\n`,
+            );
+        }
         if (controller.target instanceof DockerTarget || controller.target instanceof KubernetesTarget)
           printStatus(await controller.target.waitReady());
       });

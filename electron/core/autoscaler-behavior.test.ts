@@ -183,6 +183,7 @@ class MemoryTarget implements ReplicaMetricsSource {
       endpoints: { loadBalancer: null, prometheus: null },
       autoscaler: this.autoscaler.enabled ? this.autoscaler : null,
       dataVolume: null,
+      capacity: null,
     };
   }
   async scale(replicas: number): Promise<void> {

@@ -70,7 +70,18 @@ export type EnabledAutoscaler = Extract<AutoscalerInput, { enabled: true }>;
 /** pending: no node can take the replica yet (Kubernetes: PodScheduled False, reason Unschedulable). */
 export type ReplicaState = 'pending' | 'starting' | 'ready' | 'unhealthy' | 'stopped' | 'draining';
 export type ComponentRole = 'postgres' | 'redis' | 'lb' | 'prometheus';
-export type ComponentState = 'missing' | 'starting' | 'healthy' | 'unhealthy' | 'stopped';
+/** pending: as for replicas, no node can take the part's pod yet (its reason is in componentReasons). */
+export type ComponentState = 'missing' | 'pending' | 'starting' | 'healthy' | 'unhealthy' | 'stopped';
+
+/**
+ * How many API replicas can each get the CPU they ask for, an estimate for the slider and the
+ * autoscaler form: more still works, but on Kubernetes the rest stay Pending and on Docker the
+ * replicas share the CPU. basis says how it was reckoned, in one sentence.
+ */
+export interface Capacity {
+  replicas: number;
+  basis: string;
+}
 
 export interface ReplicaStatus {
   name: string;
@@ -90,6 +101,10 @@ export interface StackStatus {
   readyReplicas: number;
   replicas: ReplicaStatus[];
   components: Record<ComponentRole, ComponentState>;
+  /** Why a part is not running yet, in the cluster's words (the scheduler's message when pending). */
+  componentReasons?: Partial<Record<ComponentRole, string>>;
+  /** null when it cannot be reckoned (e.g. no permission to list nodes). */
+  capacity: Capacity | null;
   endpoints: { loadBalancer: string | null; prometheus: string | null };
   autoscaler: EnabledAutoscaler | null;
   dataVolume: string | null;

@@ -149,6 +149,7 @@ export async function startDemoServer(
     endpoints: { loadBalancer: 'http://127.0.0.1:18080', prometheus: 'http://127.0.0.1:19090' },
     autoscaler: null,
     dataVolume: 'scaledeck-demo-pgdata',
+    capacity: { replicas: 4, basis: '2 CPUs on the Docker engine, a 0.5 CPU limit per replica' },
   };
 
   const push = (event: SequencedEvent) => {

@@ -30,6 +30,7 @@ import {
   pickReplica,
   restorePart,
 } from './docker/chaos.ts';
+import { CapacityCache, dockerCapacity } from '../capacity.ts';
 import { assertEngine } from './docker/connect.ts';
 import {
   containerName,
@@ -97,6 +98,10 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
   private apiImage: string | null = null;
   private secrets: StackSecrets | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
+  /** The engine's CPUs over the replica limit; NCPU changes only when Docker Desktop's VM is resized. */
+  private readonly capacity = new CapacityCache(async () =>
+    dockerCapacity(Number((await this.docker.info()).NCPU), this.settings.replicaCpus),
+  );
   private lastWrittenSeq = -1;
   private disposed = false;
 
@@ -671,7 +676,11 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
   }
 
   async status(): Promise<StackStatus> {
-    const [containers, state] = await Promise.all([this.list(), this.readState()]);
+    const [containers, state, capacity] = await Promise.all([
+      this.list(),
+      this.readState(),
+      this.capacity.get(),
+    ]);
     const byRole = (role: Role) => containers.filter((info) => info.Labels[LABEL.role] === role);
     const now = Date.now();
     const replicas: ReplicaStatus[] = byRole('api')
@@ -716,6 +725,7 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
       readyReplicas,
       replicas,
       components,
+      capacity,
       endpoints: {
         loadBalancer: published('lb', LB_PORT),
         prometheus: published('prometheus', PROMETHEUS_PORT),

@@ -107,6 +107,21 @@ describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no
     );
     console.log(`node: room for ${fit} more API replicas at ${apiRequest}m; scaling ${running} -> ${wanted}`);
 
+    // The target's own estimate (a fresh target: its cache starts now) is the same total.
+    const fresh = new KubernetesTarget(settings, { stack: STACK, kubeconfig, docker: new Dockerode() });
+    try {
+      const { capacity } = await fresh.status();
+      console.log(`status().capacity: ${JSON.stringify(capacity)}`);
+      expect(capacity?.replicas).toBe(running + fit);
+      expect(capacity?.basis).toMatch(
+        new RegExp(
+          `^[\\d.]+ CPUs? allocatable on 1 node, [\\d.]+ requested by other pods, ${settings.replicaCpus} CPU requested per replica$`,
+        ),
+      );
+    } finally {
+      await fresh.dispose();
+    }
+
     await controller.scale({ replicas: wanted });
     const startedAt = Date.now();
     const failure = await target.waitReady().then(
@@ -131,6 +146,8 @@ describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no
     expect(pending).toHaveLength(1);
     expect(pending[0]?.reason).toBe('0/1 nodes are available: 1 Insufficient cpu');
     expect(status).toMatchObject({ phase: 'degraded', desiredReplicas: wanted, readyReplicas: wanted - 1 });
+    // As many got Ready as the estimate said would fit.
+    expect(status.capacity?.replicas).toBe(wanted - 1);
     expect(status.replicas.filter((replica) => replica.state === 'ready').every((r) => !r.reason)).toBe(true);
 
     // Once per pod, however often the scheduler retried it.

@@ -59,6 +59,8 @@ import {
   loadKubeConfig,
   type KubeConnectOptions,
 } from './kubernetes/connect.ts';
+import { CapacityCache } from '../capacity.ts';
+import { cpuMillicores, kubernetesCapacity } from './kubernetes/capacity.ts';
 import { autoscalerFromHpa } from './kubernetes/hpa-decision.ts';
 import { pickImageStrategy, type ImageStrategy } from './kubernetes/image-strategy.ts';
 import { contentTag, shipImages } from './kubernetes/images.ts';
@@ -87,6 +89,8 @@ const COMPONENTS: Record<Exclude<ComponentRole, 'lb'>, Component> = {
   redis: 'redis',
   prometheus: 'prometheus',
 };
+/** The parts that run as pods (the load balancer is the API's Service). */
+const COMPONENT_PODS = Object.keys(COMPONENTS) as (keyof typeof COMPONENTS)[];
 
 export interface KubernetesTargetOptions extends KubeConnectOptions {
   stack?: string;
@@ -123,6 +127,7 @@ export class KubernetesTarget implements LiveTarget {
   private observer: StackObserver | null = null;
   private lastOwnScale: { to: number; at: number } | null = null;
   private mutex: Promise<unknown> = Promise.resolve();
+  private readonly capacity = new CapacityCache(() => this.readCapacity());
 
   constructor(settings: Settings, options: KubernetesTargetOptions = {}) {
     this.settings = settings;
@@ -577,7 +582,7 @@ export class KubernetesTarget implements LiveTarget {
   // ---- status --------------------------------------------------------------------------------
 
   async status(): Promise<StackStatus> {
-    const [deployment, pods, hpa, claim] = await Promise.all([
+    const [deployment, pods, hpa, claim, capacity] = await Promise.all([
       this.optional(this.where(`Deployment ${NAMES.api}`), () =>
         this.apps.readNamespacedDeployment({ name: NAMES.api, namespace: this.namespace }),
       ),
@@ -591,6 +596,7 @@ export class KubernetesTarget implements LiveTarget {
       this.optional(this.where(`PersistentVolumeClaim ${NAMES.dataClaim}`), () =>
         this.core.readNamespacedPersistentVolumeClaim({ name: NAMES.dataClaim, namespace: this.namespace }),
       ),
+      this.capacity.get(),
     ]);
     const byComponent = (component: Component) =>
       pods.items.filter((pod) => pod.metadata?.labels?.['app.kubernetes.io/component'] === component);
@@ -615,6 +621,12 @@ export class KubernetesTarget implements LiveTarget {
       prometheus: componentState(byComponent(COMPONENTS.prometheus)),
       lb: deployment === null ? 'missing' : 'healthy',
     } satisfies Record<ComponentRole, ComponentState>;
+    const componentReasons = Object.fromEntries(
+      COMPONENT_PODS.flatMap((role) => {
+        const reason = componentReason(byComponent(COMPONENTS[role]));
+        return reason === null ? [] : [[role, reason]];
+      }),
+    ) as Partial<Record<ComponentRole, string>>;
     const desiredReplicas = deployment?.spec?.replicas ?? 0;
     const readyReplicas = replicas.filter((replica) => replica.state === 'ready').length;
     const everyPartHealthy = Object.values(components).every((state) => state === 'healthy');
@@ -638,10 +650,40 @@ export class KubernetesTarget implements LiveTarget {
       readyReplicas,
       replicas,
       components,
+      ...(Object.keys(componentReasons).length > 0 ? { componentReasons } : {}),
+      capacity,
       endpoints: { loadBalancer, prometheus },
       autoscaler: hpa === null ? null : autoscalerFromHpa(hpa),
       dataVolume: claim === null ? null : `${this.namespace}/${NAMES.dataClaim}`,
     };
+  }
+
+  /**
+   * The capacity estimate (see kubernetesCapacity) from every node and every pod in the cluster.
+   * The API pod's request is the Deployment's when deployed, else settings.replicaCpus. A user
+   * who may not list nodes or pods gets null from the cache, and the status goes on without it.
+   */
+  private async readCapacity() {
+    const [nodes, pods, deployment] = await Promise.all([
+      this.core.listNode(),
+      this.core.listPodForAllNamespaces({ fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' }),
+      this.optional(this.where(`Deployment ${NAMES.api}`), () =>
+        this.apps.readNamespacedDeployment({ name: NAMES.api, namespace: this.namespace }),
+      ),
+    ]);
+    const declared = deployment?.spec?.template.spec?.containers.reduce(
+      (sum, container) => sum + cpuMillicores(container.resources?.requests?.cpu),
+      0,
+    );
+    const request = declared || Math.round(this.settings.replicaCpus * 1000);
+    return kubernetesCapacity(
+      nodes.items,
+      pods.items,
+      request,
+      (pod) =>
+        pod.metadata?.namespace === this.namespace &&
+        pod.metadata.labels?.['app.kubernetes.io/component'] === ('api' satisfies Component),
+    );
   }
 
   /**
@@ -899,11 +941,23 @@ function notRunningReason(pod: V1Pod): string | null {
   return waiting?.reason ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` : null;
 }
 
-function componentState(pods: V1Pod[]): ComponentState {
+export function componentState(pods: V1Pod[]): ComponentState {
   const live = pods.filter((pod) => !pod.metadata?.deletionTimestamp);
   if (live.length === 0) return pods.length > 0 ? 'stopped' : 'missing';
   if (live.some(isPodReady)) return 'healthy';
-  return live.some((pod) => replicaState(pod) === 'unhealthy') ? 'unhealthy' : 'starting';
+  if (live.some((pod) => replicaState(pod) === 'unhealthy')) return 'unhealthy';
+  return live.every((pod) => replicaState(pod) === 'pending') ? 'pending' : 'starting';
+}
+
+/** Why a part with no Ready pod is not running: the first pod's scheduler message or failure. */
+export function componentReason(pods: V1Pod[]): string | null {
+  const live = pods.filter((pod) => !pod.metadata?.deletionTimestamp);
+  if (live.length === 0 || live.some(isPodReady)) return null;
+  for (const pod of live) {
+    const reason = notRunningReason(pod);
+    if (reason !== null) return reason;
+  }
+  return null;
 }
 
 const START_FAILURES = new Set([

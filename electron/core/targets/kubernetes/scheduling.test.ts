@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { componentReason, componentState } from '../kubernetes.ts';
 import { UnschedulableWatch, describePending, unschedulableReason } from './scheduling.ts';
 
 const INSUFFICIENT =
@@ -71,5 +72,23 @@ describe('UnschedulableWatch', () => {
     const watch = new UnschedulableWatch(0);
     expect(watch.check([pod('a', 'ready')], 0)).toBeNull();
     expect(watch.check([], 100)).toBeNull();
+  });
+});
+
+describe('a part (PostgreSQL, Redis, Prometheus) whose pod no node can take', () => {
+  it('is pending with the scheduler message, not starting', () => {
+    expect(componentState([pod('postgres-0', 'unschedulable')])).toBe('pending');
+    expect(componentReason([pod('postgres-0', 'unschedulable')])).toBe(
+      '0/1 nodes are available: 1 Insufficient cpu',
+    );
+  });
+
+  it('is starting once scheduled, healthy with a Ready pod, and then has no reason', () => {
+    expect(componentState([pod('redis-1', 'starting')])).toBe('starting');
+    expect(componentReason([pod('redis-1', 'starting')])).toBeNull();
+    const rolling = [pod('redis-1', 'ready'), pod('redis-2', 'unschedulable')];
+    expect(componentState(rolling)).toBe('healthy');
+    expect(componentReason(rolling)).toBeNull();
+    expect(componentState([])).toBe('missing');
   });
 });

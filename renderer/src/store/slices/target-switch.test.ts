@@ -38,6 +38,7 @@ function status(target: 'docker' | 'kubernetes', desiredReplicas: number): Stack
     endpoints: { loadBalancer: null, prometheus: null },
     autoscaler: null,
     dataVolume: null,
+    capacity: null,
   };
 }
 
