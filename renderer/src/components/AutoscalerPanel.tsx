@@ -3,6 +3,7 @@ import type { EnabledAutoscaler, ErrorData } from '../api/channels.ts';
 import { useApp } from '../store/store.ts';
 import { formatClock } from '../charts/format.ts';
 import { BehaviorSection } from './BehaviorSection.tsx';
+import { beyondCapacity, capacityMark } from './capacity-text.ts';
 import { profileBehavior, rebaseBehavior } from './behavior-form.ts';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
@@ -26,6 +27,8 @@ function formOf({ enabled: _enabled, ...form }: EnabledAutoscaler): Form {
 export function AutoscalerPanel() {
   const current = useApp((s) => s.status?.autoscaler ?? null);
   const deployed = useApp((s) => s.status !== null && s.status.phase !== 'absent');
+  const target = useApp((s) => s.status?.target);
+  const capacity = useApp((s) => s.status?.capacity ?? null);
   const setAutoscaler = useApp((s) => s.setAutoscaler);
   const decision = useApp((s) => s.lastDecision);
   const [form, setForm] = useState<Form>(current ? formOf(current) : DEFAULT_FORM);
@@ -108,6 +111,8 @@ export function AutoscalerPanel() {
         value={form.maxReplicas}
         min={1}
         max={REPLICA_CEILING}
+        soft={capacityMark(capacity)}
+        warning={beyondCapacity(target, capacity, form.maxReplicas)}
         onChange={(v) => edit({ maxReplicas: v })}
       />
       <NumberSlider

@@ -1,4 +1,5 @@
 import { useApp } from '../store/store.ts';
+import { beyondCapacity, capacityMark } from './capacity-text.ts';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
 import { useDraft } from './use-draft.ts';
@@ -44,6 +45,8 @@ export function ReplicasPanel() {
         min={0}
         max={REPLICA_CEILING}
         disabled={!deployed || autoscaler !== null}
+        soft={capacityMark(status?.capacity ?? null)}
+        warning={deployed ? beyondCapacity(status.target, status.capacity, value) : undefined}
         hint={hint}
         onChange={setValue}
       />

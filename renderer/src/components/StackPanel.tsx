@@ -65,9 +65,15 @@ export function StackPanel() {
             {Object.entries(status.components).map(([role, state]) => (
               <span key={role} className={`dot-label state-${state}`} title={`${role}: ${state}`}>
                 {role}
+                {state === 'pending' && ' (pending)'}
               </span>
             ))}
           </dd>
+          {Object.entries(status.componentReasons ?? {}).map(([role, reason]) => (
+            <dd key={role} className="component-reason" data-testid={`component-reason-${role}`}>
+              {role} {status.components[role as keyof typeof status.components]}: {reason}
+            </dd>
+          ))}
         </dl>
       )}
       {progress.operation && <ProgressView />}

@@ -1,0 +1,25 @@
+// What the capacity estimate means for a replica count, in the words the Replicas panel and the
+// autoscaler form both use.
+import type { StackStatus } from '../api/channels.ts';
+
+type Capacity = NonNullable<StackStatus['capacity']>;
+
+/** The soft limit for a replica slider: "about 4 fit", with how it was reckoned as its title. */
+export function capacityMark(capacity: Capacity | null) {
+  return capacity === null
+    ? undefined
+    : { at: capacity.replicas, text: `about ${capacity.replicas} fit`, title: capacity.basis };
+}
+
+/** One line on what happens past the estimate on this target; undefined while within it. */
+export function beyondCapacity(
+  target: StackStatus['target'] | undefined,
+  capacity: Capacity | null,
+  replicas: number,
+): string | undefined {
+  if (capacity === null || target === undefined || replicas <= capacity.replicas) return undefined;
+  const past = `More than the about ${capacity.replicas} that fit`;
+  return target === 'kubernetes'
+    ? `${past}: the rest will stay Pending until a node has CPU for them.`
+    : `${past}: replicas will share the CPU, so each gets less than its limit.`;
+}
