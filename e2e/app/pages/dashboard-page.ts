@@ -50,6 +50,18 @@ export class DashboardPage {
     await this.replicasBox().fill(String(n));
   }
 
+  /** N of the "about N fit" beside the Replicas slider; null while the target gives no estimate. */
+  async replicasThatFit(): Promise<number | null> {
+    const note = this.page.getByRole('region', { name: 'Replicas' }).getByText(/^about \d+ fit$/);
+    if ((await note.count()) === 0) return null;
+    return Number(/\d+/.exec((await note.textContent()) ?? '')?.[0]);
+  }
+
+  /** The line under the Replicas slider saying what a count past the estimate means. */
+  replicasWarning(): Locator {
+    return this.page.getByRole('region', { name: 'Replicas' }).getByRole('status');
+  }
+
   async desiredReplicas(): Promise<number> {
     return Number(await this.page.getByTestId('desired-replicas').textContent());
   }

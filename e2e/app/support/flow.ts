@@ -1,5 +1,5 @@
 // The dashboard flow of issue 5, item 4, shared by the browser-mode spec and the Electron spec:
-// deploy; Replicas slider 1 -> 3 and three ready rows; load and a rising rate chart; an
+// deploy; Replicas slider 1 -> 3 and three ready rows; "about N fit" and the warning past N; load and a rising rate chart; an
 // autoscaler decision on the timeline; a killed replica replaced; PNG and CSV exports.
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +43,37 @@ export function dashboardFlow(context: () => FlowContext): void {
     expect(await d.readyReplicas()).toBe(3);
     await shot('02-three-replicas');
   });
+
+  it(
+    'shows how many replicas fit beside the slider, and a warning once the slider goes past it',
+    { timeout: 180_000 },
+    async () => {
+      const d = dash();
+      await expect.poll(() => d.replicasThatFit(), { timeout: 30_000 }).not.toBeNull();
+      const fit = (await d.replicasThatFit()) ?? 0;
+      expect(fit).toBeGreaterThan(0);
+      expect(await d.replicasWarning().count()).toBe(3 > fit ? 1 : 0);
+      const sliderMax = Number(await d.replicasSlider().getAttribute('max'));
+      if (fit + 1 > sliderMax) return; // nothing past the estimate on this slider
+      await d.moveReplicasSliderTo(fit + 1);
+      await expect
+        .poll(() => d.replicasWarning().textContent(), { timeout: 10_000 })
+        .toMatch(
+          /^About \d+ fit: (past that, replicas share the CPU, so each gets less than its limit|the rest will stay Pending until a node has CPU for them)\.$/,
+        );
+      expect(await d.replicasWarning().textContent()).toContain(`About ${fit} fit:`);
+      // The autoscaler form's Max warns the same way (read only: the next steps use its values).
+      const autoscaler = context().page.getByRole('region', { name: 'Autoscaler' });
+      const max = Number(await autoscaler.getByRole('spinbutton', { name: 'Max replicas' }).inputValue());
+      expect(await autoscaler.getByText(`About ${fit} fit:`).count()).toBe(max > fit ? 1 : 0);
+      await shot('02b-past-the-estimate');
+      // Back to three, which the next steps expect.
+      await d.setReplicasNumber(3);
+      await expect.poll(() => d.replicasWarning().count(), { timeout: 10_000 }).toBe(3 > fit ? 1 : 0);
+      await expect.poll(() => d.replicaIds('ready'), { timeout: 150_000 }).toHaveLength(3);
+      await expect.poll(() => d.replicaRows().count(), { timeout: 90_000 }).toBe(3);
+    },
+  );
 
   it('starts load and the request rate chart rises', { timeout: 180_000 }, async () => {
     const d = dash();

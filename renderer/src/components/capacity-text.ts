@@ -18,8 +18,8 @@ export function beyondCapacity(
   replicas: number,
 ): string | undefined {
   if (capacity === null || target === undefined || replicas <= capacity.replicas) return undefined;
-  const past = `More than the about ${capacity.replicas} that fit`;
+  const about = `About ${capacity.replicas} fit`;
   return target === 'kubernetes'
-    ? `${past}: the rest will stay Pending until a node has CPU for them.`
-    : `${past}: replicas will share the CPU, so each gets less than its limit.`;
+    ? `${about}: the rest will stay Pending until a node has CPU for them.`
+    : `${about}: past that, replicas share the CPU, so each gets less than its limit.`;
 }
