@@ -4,7 +4,12 @@
  * can hold. One small stack for the file; afterAll deletes it with its volume and brings the
  * cluster down (SCALEDECK_KEEP_CLUSTER=1 keeps it up). Needs root (the harness does).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,5 +175,34 @@ describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no
     expect(recovered).toMatchObject({ phase: 'running', readyReplicas: running });
     expect(recovered.replicas.filter((replica) => replica.state !== 'draining')).toHaveLength(running);
     expect(recovered.replicas.some((replica) => replica.state === 'pending')).toBe(false);
+  }, 240_000);
+
+  it('CLI scale past the estimate warns that the rest will stay Pending before it waits, then fails with the reason', async () => {
+    const { capacity, desiredReplicas: running } = await controller.status();
+    expect(capacity).not.toBeNull();
+    const fit = capacity?.replicas ?? 0;
+    const dir = await mkdtemp(path.join(tmpdir(), 'scaledeck-limits-'));
+    try {
+      const settingsFile = path.join(dir, 'settings.json');
+      await writeFile(settingsFile, JSON.stringify(settings));
+      const cli = path.resolve(import.meta.dirname, '../../cli.ts');
+      const args = ['--settings', settingsFile, '--target', 'kubernetes', '--stack', STACK];
+      const failure = await promisify(execFile)(process.execPath, [cli, ...args, 'scale', String(fit + 1)], {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+      }).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      console.log(`scaledeck scale ${fit + 1}: exit ${failure?.code}\n${failure?.stderr}`);
+      expect(failure?.code).toBe(1);
+      const stderr = failure?.stderr ?? '';
+      const warning = `warning: about ${fit} API replicas fit (${capacity?.basis}); the other 1 will stay Pending`;
+      expect(stderr).toContain(warning);
+      expect(stderr.indexOf(warning)).toBeLessThan(stderr.indexOf('cannot be scheduled'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await controller.scale({ replicas: running });
+      await target.waitReady();
+    }
   }, 240_000);
 });
