@@ -100,8 +100,12 @@ describe.skipIf(skipReason !== null)('dashboard controls (browser mode, nothing 
   it('disables stack controls with an explanation while nothing is deployed', async () => {
     const dash = new DashboardPage(page);
     expect(await dash.replicasSlider().isDisabled()).toBe(true);
-    const hint = await dash.replicasSlider().getAttribute('aria-describedby');
-    expect(await page.locator(`[id="${hint}"]`).textContent()).toMatch(/Deploy the stack/);
+    // The slider's accessible description: every element aria-describedby names, in order.
+    const ids = ((await dash.replicasSlider().getAttribute('aria-describedby')) ?? '').split(/\s+/);
+    const description = await Promise.all(
+      ids.filter(Boolean).map((id) => page.locator(`[id="${id}"]`).textContent()),
+    );
+    expect(description.join(' ')).toMatch(/Deploy the stack/);
     expect(await page.getByRole('button', { name: 'Start load' }).isDisabled()).toBe(true);
   });
 
