@@ -12,6 +12,7 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
+  DiscoveryV1Api,
   Exec,
   KubernetesObjectApi,
   PatchStrategy,
@@ -573,10 +574,35 @@ export class KubernetesTarget implements LiveTarget {
         );
       const status = await this.status();
       const live = status.replicas.filter((replica) => replica.state !== 'draining');
-      return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas
-        ? status
-        : null;
+      if (status.readyReplicas !== status.desiredReplicas || live.length !== status.desiredReplicas)
+        return null;
+      return (await this.serviceRoutesTo(live.map((replica) => replica.name))) ? status : null;
     });
+  }
+
+  /**
+   * Whether the API Service's EndpointSlices list every one of these pods as ready: a pod turns
+   * Ready before the EndpointSlice controller adds it, and traffic reaches it only after that
+   * (kube-proxy follows within about a second). Without permission to read EndpointSlices the
+   * pods' readiness has to do.
+   */
+  private async serviceRoutesTo(pods: string[]): Promise<boolean> {
+    try {
+      const slices = await this.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
+        namespace: this.namespace,
+        labelSelector: `kubernetes.io/service-name=${NAMES.api}`,
+      });
+      const routed = new Set(
+        slices.items
+          .flatMap((slice) => slice.endpoints ?? [])
+          .filter((endpoint) => endpoint.conditions?.ready === true)
+          .map((endpoint) => endpoint.targetRef?.name),
+      );
+      return pods.every((pod) => routed.has(pod));
+    } catch (error) {
+      if ((error as { code?: number }).code === 403) return true;
+      throw error;
+    }
   }
 
   // ---- status --------------------------------------------------------------------------------
