@@ -19,16 +19,8 @@ import {
   type ScalingPolicy,
 } from './autoscaler-profiles.ts';
 
-export {
-  PROFILES,
-  effectiveBehavior,
-  type AutoscalerProfile,
-  type HpaBehavior,
-  type HpaBehaviorInput,
-  type ProfileSettings,
-  type ScalingPolicy,
-  type ScalingRules,
-} from './autoscaler-profiles.ts';
+// The profiles and behavior types live apart so the renderer can read them without zod.
+export * from './autoscaler-profiles.ts';
 
 export interface AutoscalerSpec {
   minReplicas: number;

@@ -117,6 +117,7 @@ export class KubernetesTarget implements LiveTarget {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly autoscaling: AutoscalingV2Api;
+  private readonly discovery: DiscoveryV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly settings: Settings;
   private readonly docker: Dockerode | undefined;
@@ -142,6 +143,7 @@ export class KubernetesTarget implements LiveTarget {
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.apps = this.kc.makeApiClient(AppsV1Api);
     this.autoscaling = this.kc.makeApiClient(AutoscalingV2Api);
+    this.discovery = this.kc.makeApiClient(DiscoveryV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(this.kc);
     this.docker = options.docker;
     this.reach = options.reach ?? settings.kubernetes?.reach ?? 'auto';
@@ -588,7 +590,7 @@ export class KubernetesTarget implements LiveTarget {
    */
   private async serviceRoutesTo(pods: string[]): Promise<boolean> {
     try {
-      const slices = await this.kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
+      const slices = await this.discovery.listNamespacedEndpointSlice({
         namespace: this.namespace,
         labelSelector: `kubernetes.io/service-name=${NAMES.api}`,
       });

@@ -46,6 +46,17 @@ export function NumberSlider({
   const set = (v: number) => {
     if (Number.isFinite(v)) onChange(Number(clamp(v).toFixed(4)));
   };
+  // The slider and the number box are one control: same name, description, range and value.
+  const shared = {
+    'aria-label': label,
+    'aria-describedby': describedBy,
+    min,
+    max,
+    step,
+    value,
+    disabled,
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(Number(e.target.value)),
+  };
   return (
     <div className={`number-slider${disabled ? ' disabled' : ''}`}>
       {soft ? (
@@ -79,14 +90,7 @@ export function NumberSlider({
           <input
             id={id}
             type="range"
-            aria-label={label}
-            aria-describedby={describedBy}
-            min={min}
-            max={max}
-            step={step}
-            value={value}
-            disabled={disabled}
-            onChange={(e) => set(Number(e.target.value))}
+            {...shared}
             onKeyDown={(e) => {
               // + and - step too, beside the arrows a range input already understands.
               if (e.key === '+' || e.key === '=') set(value + step);
@@ -105,18 +109,7 @@ export function NumberSlider({
         >
           +
         </button>
-        <input
-          type="number"
-          className="number-box"
-          aria-label={label}
-          aria-describedby={describedBy}
-          min={min}
-          max={max}
-          step={step}
-          value={value}
-          disabled={disabled}
-          onChange={(e) => set(Number(e.target.value))}
-        />
+        <input type="number" className="number-box" {...shared} />
         {unit && <span className="unit">{unit}</span>}
       </div>
       {warning && (
