@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMix, runChaosCommand } from './cli-live.ts';
 import { ValidationError } from './core/errors.ts';
-import type { DockerTarget } from './core/targets/docker.ts';
+import type { DockerTarget } from './core/targets/docker/docker-target.ts';
 
 describe('CLI live commands: input', () => {
   it('parses --mix into operation weights', () => {

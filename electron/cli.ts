@@ -7,9 +7,9 @@ import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.t
 import { Controller } from './core/controller.ts';
 import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
 import { loadSettings, type Settings } from './core/settings.ts';
-import { DockerTarget } from './core/targets/docker.ts';
+import { DockerTarget } from './core/targets/docker/docker-target.ts';
 import { createDockerClient } from './core/targets/docker/connect.ts';
-import { KubernetesTarget } from './core/targets/kubernetes.ts';
+import { KubernetesTarget } from './core/targets/kubernetes/kubernetes-target.ts';
 import type { LiveTarget } from './core/targets/target.ts';
 import { behaviorFromFlags, describeBehavior, type BehaviorFlags } from './cli-behavior.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';

@@ -32,9 +32,9 @@ import { ScaledeckError, ValidationError, httpStatusOf, parseOrThrow, toErrorDat
 import { LiveMetrics } from './live-metrics.ts';
 import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport } from './loadgen.ts';
 import type { Settings } from './settings.ts';
-import { DockerTarget } from './targets/docker.ts';
+import { DockerTarget } from './targets/docker/docker-target.ts';
 import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
-import { KubernetesTarget } from './targets/kubernetes.ts';
+import { KubernetesTarget } from './targets/kubernetes/kubernetes-target.ts';
 import { loadKubeConfig } from './targets/kubernetes/connect.ts';
 import { KUBE_CONTEXT_FIX, listKubeContexts } from './targets/kubernetes/contexts.ts';
 import type { LiveTarget } from './targets/target.ts';

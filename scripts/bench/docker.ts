@@ -22,7 +22,7 @@ import type Dockerode from 'dockerode';
 import { Controller } from '../../electron/core/controller.ts';
 import type { StackStatus } from '../../electron/core/contract.ts';
 import { loadSettings, resolveImages, type Settings } from '../../electron/core/settings.ts';
-import { DockerTarget } from '../../electron/core/targets/docker.ts';
+import { DockerTarget } from '../../electron/core/targets/docker/docker-target.ts';
 import { assertEngine, createDockerClient } from '../../electron/core/targets/docker/connect.ts';
 import { buildApiImage } from '../../electron/core/targets/docker/images.ts';
 import { offlineSettingsFile } from '../lib/offline-images.ts';

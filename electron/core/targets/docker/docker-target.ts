@@ -5,7 +5,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
-import { effectiveBehavior, type HpaBehaviorInput, type PodSample } from '../autoscaler.ts';
+import { effectiveBehavior, type HpaBehaviorInput, type PodSample } from '../../autoscaler.ts';
 import type {
   AutoscalerInput,
   ComponentRole,
@@ -19,9 +19,9 @@ import type {
   ReplicaStatus,
   StackStatus,
   TeardownInput,
-} from '../contract.ts';
-import { ScaledeckError, toErrorData } from '../errors.ts';
-import { resolveImages, type Settings } from '../settings.ts';
+} from '../../contract.ts';
+import { ScaledeckError, toErrorData } from '../../errors.ts';
+import { resolveImages, type Settings } from '../../settings.ts';
 import {
   execText,
   isDeliberatelyDown,
@@ -29,9 +29,9 @@ import {
   killPart,
   pickReplica,
   restorePart,
-} from './docker/chaos.ts';
-import { CapacityCache, dockerCapacity } from '../capacity.ts';
-import { assertEngine } from './docker/connect.ts';
+} from './chaos.ts';
+import { CapacityCache, dockerCapacity } from '../../capacity.ts';
+import { assertEngine } from './connect.ts';
 import {
   containerName,
   ensureContainer,
@@ -39,14 +39,14 @@ import {
   inspectOrNull,
   removeContainer,
   waitFor,
-} from './docker/containers.ts';
-import { CpuSampler } from './docker/cpu-sampler.ts';
-import { probeReadyz } from './docker/direct-probe.ts';
-import { buildApiImage, ensureImage } from './docker/images.ts';
-import { LABEL, stackFilter, stackLabels, type Role } from './docker/labels.ts';
-import { stackNames, validateStackName, type StackNames } from './docker/names.ts';
-import { nginxConfig } from './docker/nginx-config.ts';
-import { prometheusConfig } from './docker/prometheus-config.ts';
+} from './containers.ts';
+import { CpuSampler } from './cpu-sampler.ts';
+import { probeReadyz } from './direct-probe.ts';
+import { buildApiImage, ensureImage } from './images.ts';
+import { LABEL, stackFilter, stackLabels, type Role } from './labels.ts';
+import { stackNames, validateStackName, type StackNames } from './names.ts';
+import { nginxConfig } from './nginx-config.ts';
+import { prometheusConfig } from './prometheus-config.ts';
 import {
   API_PORT,
   LB_PORT,
@@ -64,8 +64,8 @@ import {
   type DesiredState,
   type StackContext,
   type StackSecrets,
-} from './docker/stack-spec.ts';
-import type { LiveTarget, ReplicaMetricsSource } from './target.ts';
+} from './stack-spec.ts';
+import type { LiveTarget, ReplicaMetricsSource } from '../target.ts';
 
 const DRAINING_SUFFIX = '-draining';
 const ALIVE = new Set(['created', 'running', 'restarting', 'paused']);

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
-import { loadSettings, parseSettings } from '../settings.ts';
-import { DockerTarget } from './docker.ts';
+import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
+import { loadSettings, parseSettings } from '../../settings.ts';
+import { DockerTarget } from './docker-target.ts';
 
 const run = promisify(execFile);
 const engineCpus = await run('docker', ['info', '--format', '{{.NCPU}}']).then(
@@ -45,7 +45,7 @@ describe.skipIf(engineCpus === null)('Docker target: how many replicas fit', () 
   it('the CLI status prints the estimate', async () => {
     const settingsFile = await offlineSettingsFile();
     const settings = await loadSettings(settingsFile);
-    const cli = path.resolve(import.meta.dirname, '../../cli.ts');
+    const cli = path.resolve(import.meta.dirname, '../../../cli.ts');
     const { stdout } = await run(process.execPath, [
       cli,
       '--settings',
