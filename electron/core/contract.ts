@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
+import type { Channel } from './channels.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
@@ -128,46 +129,10 @@ export type ProgressListener = (progress: { step: string; percent: number; log?:
 // ---- the invoke map: every channel the UI, the CLI and HTTP call --------------------------------
 // Channel names are `domain:verb`. Each has a zod input schema (built from settings.maxReplicas
 // where replica counts are involved) and a value type; errors cross as { ok: false, error }.
+// The names and whether each is a read or a command live in channels.ts (no zod there).
 
-export const CHANNELS = [
-  'targets:list',
-  'stack:status',
-  'stack:deploy',
-  'stack:scale',
-  'stack:teardown',
-  'autoscaler:set',
-  'load:start',
-  'load:update',
-  'load:stop',
-  'load:status',
-  'chaos:kill',
-  'chaos:restore',
-  'metrics:charts',
-  'metrics:snapshot',
-  'timeline:list',
-  'target:current',
-  'target:select',
-] as const;
-
-export type Channel = (typeof CHANNELS)[number];
-
-/** Channels that change something: refused without the token in read-only sharing. */
-export const COMMAND_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
-  'stack:deploy',
-  'stack:scale',
-  'stack:teardown',
-  'autoscaler:set',
-  'load:start',
-  'load:update',
-  'load:stop',
-  'chaos:kill',
-  'chaos:restore',
-  'target:select',
-]);
-
-export function isChannel(name: string): name is Channel {
-  return (CHANNELS as readonly string[]).includes(name);
-}
+export { CHANNEL_KINDS, CHANNELS, COMMAND_CHANNELS, isChannel } from './channels.ts';
+export type { Channel, ChannelKind } from './channels.ts';
 
 export const CHAOS_TARGETS = ['replica', 'redis', 'postgres'] as const;
 export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
