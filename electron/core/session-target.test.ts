@@ -16,7 +16,7 @@ import type { Controller } from './controller.ts';
 import { ScaledeckError } from './errors.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
-import type { KubernetesTarget } from './targets/kubernetes.ts';
+import type { KubernetesTarget } from './targets/kubernetes/kubernetes-target.ts';
 import { localClusterDownUnlessKept, localClusterUp } from './test-support/local-cluster.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 

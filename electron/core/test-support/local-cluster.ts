@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Settings } from '../settings.ts';
-import { KubernetesTarget } from '../targets/kubernetes.ts';
+import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');

@@ -13,14 +13,14 @@ import { promisify } from 'node:util';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
-import type { CoreEvent } from '../contract.ts';
-import { Controller } from '../controller.ts';
-import { ScaledeckError } from '../errors.ts';
-import { loadSettings, parseSettings, type Settings } from '../settings.ts';
-import { removeStackThenCluster, localClusterUp } from '../test-support/local-cluster.ts';
-import { waitUntil } from '../test-support/wait.ts';
-import { KubernetesTarget } from './kubernetes.ts';
+import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
+import type { CoreEvent } from '../../contract.ts';
+import { Controller } from '../../controller.ts';
+import { ScaledeckError } from '../../errors.ts';
+import { loadSettings, parseSettings, type Settings } from '../../settings.ts';
+import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
+import { waitUntil } from '../../test-support/wait.ts';
+import { KubernetesTarget } from './kubernetes-target.ts';
 
 const STACK = `l-${randomBytes(3).toString('hex')}`;
 const isRoot = process.getuid?.() === 0;
@@ -185,7 +185,7 @@ describe.skipIf(!isRoot)('Kubernetes target: port-forward reach, and replicas no
     try {
       const settingsFile = path.join(dir, 'settings.json');
       await writeFile(settingsFile, JSON.stringify(settings));
-      const cli = path.resolve(import.meta.dirname, '../../cli.ts');
+      const cli = path.resolve(import.meta.dirname, '../../../cli.ts');
       const args = ['--settings', settingsFile, '--target', 'kubernetes', '--stack', STACK];
       const failure = await promisify(execFile)(process.execPath, [cli, ...args, 'scale', String(fit + 1)], {
         env: { ...process.env, KUBECONFIG: kubeconfig },

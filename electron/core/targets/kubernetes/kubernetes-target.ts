@@ -35,7 +35,7 @@ import {
   type Component,
   type ManifestContext,
   type StackSecrets,
-} from '../../../k8s/manifests.ts';
+} from '../../../../k8s/manifests.ts';
 import type {
   AutoscalerInput,
   ComponentRole,
@@ -49,31 +49,31 @@ import type {
   ReplicaStatus,
   StackStatus,
   TeardownInput,
-} from '../contract.ts';
-import { ScaledeckError } from '../errors.ts';
-import { resolveImages, type Settings } from '../settings.ts';
-import { buildApiImage, ensureImage, imageExists } from './docker/images.ts';
-import { validateStackName } from './docker/names.ts';
+} from '../../contract.ts';
+import { ScaledeckError } from '../../errors.ts';
+import { resolveImages, type Settings } from '../../settings.ts';
+import { buildApiImage, ensureImage, imageExists } from '../docker/images.ts';
+import { validateStackName } from '../docker/names.ts';
 import {
   describeKubeError,
   isNotFound,
   loadKubeConfig,
   type KubeConnectOptions,
-} from './kubernetes/connect.ts';
-import { CapacityCache } from '../capacity.ts';
-import { cpuMillicores, kubernetesCapacity } from './kubernetes/capacity.ts';
-import { autoscalerFromHpa } from './kubernetes/hpa-decision.ts';
-import { pickImageStrategy, type ImageStrategy } from './kubernetes/image-strategy.ts';
-import { contentTag, shipImages } from './kubernetes/images.ts';
-import { StackObserver, isPodReady } from './kubernetes/observer.ts';
-import { PortForwardTunnel, connectsWithin } from './kubernetes/port-forward.ts';
+} from './connect.ts';
+import { CapacityCache } from '../../capacity.ts';
+import { cpuMillicores, kubernetesCapacity } from './capacity.ts';
+import { autoscalerFromHpa } from './hpa-decision.ts';
+import { pickImageStrategy, type ImageStrategy } from './image-strategy.ts';
+import { contentTag, shipImages } from './images.ts';
+import { StackObserver, isPodReady } from './observer.ts';
+import { PortForwardTunnel, connectsWithin } from './port-forward.ts';
 import {
   UnschedulableWatch,
   describePending,
   unschedulableReason,
   type StuckPods,
-} from './kubernetes/scheduling.ts';
-import type { LiveTarget } from './target.ts';
+} from './scheduling.ts';
+import type { LiveTarget } from '../target.ts';
 
 const FIELD_MANAGER = 'scaledeck';
 /** A separate manager for the replica count, so applying the Deployment never touches it. */
@@ -84,7 +84,7 @@ const SCALE_MANAGER = 'scaledeck-scale';
  * reaches it, which took several seconds on a loaded CI machine.
  */
 const NODE_PORT_GRACE_MS = 20_000;
-const LOAD_IMAGE_SCRIPT = path.resolve(import.meta.dirname, '../../../e2e/cluster/load-image.sh');
+const LOAD_IMAGE_SCRIPT = path.resolve(import.meta.dirname, '../../../../e2e/cluster/load-image.sh');
 const COMPONENTS: Record<Exclude<ComponentRole, 'lb'>, Component> = {
   postgres: 'postgres',
   redis: 'redis',

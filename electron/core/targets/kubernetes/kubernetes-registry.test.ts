@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
-import { loadSettings, type Settings } from '../settings.ts';
-import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
-import { waitUntil } from '../test-support/wait.ts';
-import { KubernetesTarget } from './kubernetes.ts';
-import { shipImages } from './kubernetes/images.ts';
+import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
+import { loadSettings, type Settings } from '../../settings.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../../test-support/local-cluster.ts';
+import { waitUntil } from '../../test-support/wait.ts';
+import { KubernetesTarget } from './kubernetes-target.ts';
+import { shipImages } from './images.ts';
 
 const REGISTRY_BIN = '/usr/bin/docker-registry';
 /** The smallest image on every machine that has the local cluster (its sandbox image, 0.7 MB). */
