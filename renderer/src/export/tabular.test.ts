@@ -36,6 +36,39 @@ describe('exports', () => {
     ]);
   });
 
+  it('neutralises cells a spreadsheet would run as a formula: a quote before them, and quoted', () => {
+    // OWASP CSV injection: = + - @ start a formula; a leading tab, CR or LF can hide one.
+    const hostile = ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1', '\n=1+1'];
+    const lines = toCsv({
+      window: { from: 0, to: 10 },
+      series: hostile.map((name, i) => ({
+        chart: 'c',
+        title: 'C',
+        unit: 'u',
+        name,
+        query: 'q',
+        points: [{ t: i, v: -0.5 }],
+      })),
+      events: [{ type: 'deploy', at: 5, step: '=cmd|calc', status: 'step', seq: 1 } as TimelineEvent],
+    })
+      .trimEnd()
+      .split('\r\n')
+      .slice(1);
+    const points = lines.slice(0, hostile.length);
+    expect(points.map((line) => line.split(',')[4])).toEqual([
+      `"'=HYPERLINK(""http://x"")"`,
+      `"'+1+1"`,
+      `"'-2+3"`,
+      `"'@SUM(A1)"`,
+      `"'\t=1+1"`,
+      `"'\r=1+1"`,
+      `"'\n=1+1"`,
+    ]);
+    expect(lines.at(-1)).toBe(`event,1970-01-01T00:00:00.005Z,5,,deploy,,,"'=cmd|calc"`);
+    // Numbers are data, not text a formula can hide in: a negative value stays a number.
+    expect(points.every((line) => line.split(',')[6] === '-0.5')).toBe(true);
+  });
+
   it('writes JSON with the window, the queries and only the visible points and events', () => {
     const json = JSON.parse(toJson(data)) as {
       window: unknown;

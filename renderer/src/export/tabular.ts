@@ -19,10 +19,24 @@ export interface ExportData {
   events: TimelineEvent[];
 }
 
+/**
+ * Text a spreadsheet would run as a formula when the file is opened (OWASP's CSV injection list:
+ * = + - @, and a leading tab, carriage return or line feed that can hide one). Series names and
+ * event text come from the cluster (replica names, scheduler messages, build steps).
+ */
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+
+function quoted(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
 function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // A number is written by us and read back as a number, a negative one included.
+  if (typeof value === 'number') return String(value);
+  // A leading quote makes the cell text in Excel, LibreOffice and Google Sheets, which hide it.
+  if (FORMULA_START.test(value)) return quoted(`'${value}`);
+  return /[",\n\r]/.test(value) ? quoted(value) : value;
 }
 
 /** Long format: one row per point or event, so any spreadsheet can pivot it. */
