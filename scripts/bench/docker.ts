@@ -24,7 +24,7 @@ import type { StackStatus } from '../../electron/core/contract.ts';
 import { loadSettings, resolveImages, type Settings } from '../../electron/core/settings.ts';
 import { DockerTarget } from '../../electron/core/targets/docker/docker-target.ts';
 import { assertEngine, createDockerClient } from '../../electron/core/targets/docker/connect.ts';
-import { buildApiImage } from '../../electron/core/targets/docker/images.ts';
+import { buildApiImage } from '../../electron/core/targets/kit/images.ts';
 import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);

@@ -22,14 +22,7 @@ import type {
 } from '../../contract.ts';
 import { ScaledeckError, toErrorData } from '../../errors.ts';
 import { resolveImages, type Settings } from '../../settings.ts';
-import {
-  execText,
-  isDeliberatelyDown,
-  killContainer,
-  killPart,
-  pickReplica,
-  restorePart,
-} from './chaos.ts';
+import { execText, isDeliberatelyDown, killContainer, killPart, pickReplica, restorePart } from './chaos.ts';
 import { CapacityCache, dockerCapacity } from '../../capacity.ts';
 import { assertEngine } from './connect.ts';
 import {
@@ -42,9 +35,10 @@ import {
 } from './containers.ts';
 import { CpuSampler } from './cpu-sampler.ts';
 import { probeReadyz } from './direct-probe.ts';
-import { buildApiImage, ensureImage } from './images.ts';
+import { buildApiImage, ensureImage } from '../kit/images.ts';
 import { LABEL, stackFilter, stackLabels, type Role } from './labels.ts';
-import { stackNames, validateStackName, type StackNames } from './names.ts';
+import { stackNames, type StackNames } from './names.ts';
+import { validateStackName } from '../kit/stack-name.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { prometheusConfig } from './prometheus-config.ts';
 import {

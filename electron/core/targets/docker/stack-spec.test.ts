@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors.ts';
 import { parseSettings, resolveImages } from '../../settings.ts';
 import { healthOf } from './containers.ts';
-import { stackNames, validateStackName } from './names.ts';
+import { validateStackName } from '../kit/stack-name.ts';
+import { stackNames } from './names.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { prometheusConfig } from './prometheus-config.ts';
 import {
