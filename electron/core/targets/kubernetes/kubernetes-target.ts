@@ -52,8 +52,8 @@ import type {
 } from '../../contract.ts';
 import { ScaledeckError } from '../../errors.ts';
 import { resolveImages, type Settings } from '../../settings.ts';
-import { buildApiImage, ensureImage, imageExists } from '../docker/images.ts';
-import { validateStackName } from '../docker/names.ts';
+import { buildApiImage, ensureImage, imageExists } from '../kit/images.ts';
+import { validateStackName } from '../kit/stack-name.ts';
 import {
   describeKubeError,
   isNotFound,
