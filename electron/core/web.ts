@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 import { COMMAND_CHANNELS, isChannel, type ErrorData, type SequencedEvent } from './contract.ts';
 import { httpStatusOf } from './errors.ts';
 import type { Session } from './session.ts';
@@ -23,20 +24,6 @@ export const DEFAULT_RENDERER_DIR = path.join(ROOT, 'dist/renderer');
 const HEARTBEAT_MS = 15_000;
 /** An SSE client this far behind is cut off; it reconnects with Last-Event-ID and catches up. */
 const MAX_SSE_BUFFER_BYTES = 8 * 1024 * 1024;
-
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // recharts and React set style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Host names a loopback-bound server answers to; anything else is DNS rebinding or a mistake. */
 export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -70,7 +57,7 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
 
   app.use((_req, res, next) => {
     res.set({
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Resource-Policy': 'same-origin',
