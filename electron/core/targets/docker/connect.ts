@@ -1,20 +1,24 @@
 import Dockerode from 'dockerode';
 import { EngineUnavailableError } from '../../errors.ts';
+import {
+  dockerodeOptions,
+  engineAdvice,
+  resolveEngineEndpoint,
+  type EngineEndpoint,
+} from './engine-endpoint.ts';
 
-/** Connects the way the docker CLI does: DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH), else the default socket. */
-export function createDockerClient(): Dockerode {
-  return new Dockerode();
+/** Connects the way the docker CLI does (DOCKER_HOST, the current context), then to a desktop engine's socket. */
+export function createDockerClient(endpoint: EngineEndpoint = resolveEngineEndpoint()): Dockerode {
+  const options = dockerodeOptions(endpoint);
+  return options === undefined ? new Dockerode() : new Dockerode(options);
 }
 
-function engineAddress(): string {
-  return (
-    process.env.DOCKER_HOST ||
-    (process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock')
-  );
-}
-
-/** Fails fast with a message that says how to start an engine when none answers. */
-export async function assertEngine(docker: Dockerode, timeoutMs = 5000): Promise<void> {
+/** Fails fast with a message that says, for this OS, how to start an engine when none answers. */
+export async function assertEngine(
+  docker: Dockerode,
+  timeoutMs = 5000,
+  endpoint: EngineEndpoint = resolveEngineEndpoint(),
+): Promise<void> {
   try {
     await Promise.race([
       docker.ping(),
@@ -23,12 +27,9 @@ export async function assertEngine(docker: Dockerode, timeoutMs = 5000): Promise
       ),
     ]);
   } catch (error) {
-    const address = engineAddress();
-    const how = process.env.DOCKER_HOST
-      ? `start the engine at DOCKER_HOST=${process.env.DOCKER_HOST} or unset DOCKER_HOST`
-      : 'start one: `sudo systemctl start docker`, or run `dockerd &` as root, or start Docker Desktop';
+    const reason = (error as Error).message;
     throw new EngineUnavailableError(
-      `no Docker engine answers at ${address} (${(error as Error).message}); ${how}`,
+      `no Docker engine answers at ${endpoint.host} (${endpoint.source}: ${reason}); ${engineAdvice(endpoint, reason)}`,
       { cause: error },
     );
   }
