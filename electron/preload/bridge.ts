@@ -1,14 +1,8 @@
 // What the preload puts on `window.scaledeck`: one named method per contract channel (never a
 // generic invoke or ipcRenderer), an event subscription and the page capture for PNG export.
 // Pure so the renderer, the preload and main agree on names without importing Electron.
-import {
-  CHANNELS,
-  type Channel,
-  type InputOf,
-  type Result,
-  type UiEvent,
-  type ValueOf,
-} from '../core/contract.ts';
+import { CHANNELS } from '../core/channels.ts';
+import type { Channel, InputOf, Result, UiEvent, ValueOf } from '../core/contract.ts';
 
 export { CHANNELS };
 
