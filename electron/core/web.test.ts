@@ -6,11 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SequencedEvent } from './contract.ts';
 import { Session } from './session.ts';
 import { parseSettings } from './settings.ts';
 import { startWebServer, type WebServer } from './web.ts';
+import type { ShareSession } from './web/share-access.ts';
 
 let session: Session;
 let local: WebServer;
@@ -51,6 +54,36 @@ async function invoke(
       error?: { code: string; message: string; field?: string };
     },
   };
+}
+
+/** A GET with a Host header of our choosing, as a rebinding page's browser would send it. */
+async function getWithHost(server: WebServer, host: string | null, path = '/api/session') {
+  // The address it listens on: `localhost` may have bound ::1 rather than 127.0.0.1.
+  const { address, port } = server.server.address() as AddressInfo;
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: address, port, path, method: 'GET', setHost: host !== null }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    if (host !== null) req.setHeader('host', host);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function shareSession(server: WebServer, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}api/session`, { headers });
+  expect(response.status).toBe(200);
+  return (await response.json()) as ShareSession;
+}
+
+/** This machine's addresses as a Host header spells them (IPv6 in brackets, no zone). */
+function ownAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map(({ address, family }) => (family === 'IPv6' ? `[${address.replace(/%.*$/, '')}]` : address));
 }
 
 /** Reads SSE frames until `count` `core` events arrived (or the timeout). */
@@ -265,5 +298,119 @@ describe('browser mode over HTTP and SSE', () => {
       );
     });
     expect(events[0]?.type).toBe('error');
+  });
+});
+
+describe('browser mode is never open to the network by accident', () => {
+  it.each(['0.0.0.0', '::', ...ownAddresses().filter((a) => !/^(127\.|\[::1\])/.test(a))])(
+    '--host %s without --share is refused, naming --host and the fix',
+    async (host) => {
+      const refused = startWebServer({ session, host: host.replace(/^\[(.*)\]$/, '$1') });
+      await expect(refused).rejects.toMatchObject({ code: 'VALIDATION', field: 'host' });
+      await expect(refused).rejects.toThrow(
+        /--host .* is not a loopback address.*--share.*--host 127\.0\.0\.1/,
+      );
+    },
+  );
+
+  it('loopback addresses other than the default are still served without --share', async () => {
+    const named = await startWebServer({ session, host: 'localhost' });
+    try {
+      expect((await getWithHost(named, `localhost:${new URL(named.url).port}`)).status).toBe(200);
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('loopback mode answers only localhost, 127.0.0.1 and [::1] on its own port', async () => {
+    const { port } = new URL(local.url);
+    const other = Number(port) === 65_535 ? 65_534 : Number(port) + 1;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost', 'LOCALHOST.'])
+      expect({ host, status: (await getWithHost(local, host)).status }).toEqual({ host, status: 200 });
+
+    const refusals = [
+      `evil.example:${port}`,
+      `localhost.evil.example:${port}`,
+      `127.0.0.1:${other}`,
+      `${hostname()}:${port}`,
+      ...ownAddresses()
+        .filter((a) => !/^(127\.|\[::1\])/.test(a))
+        .map((a) => `${a}:${port}`),
+      'not a host',
+    ];
+    for (const host of refusals) {
+      const { status, body } = await getWithHost(local, host);
+      expect({ host, status }).toEqual({ host, status: 403 });
+      const error = (JSON.parse(body) as { error: { field: string; message: string } }).error;
+      expect(error.field).toBe('host');
+      expect(error.message).toContain(`open http://127.0.0.1:${port}/`);
+    }
+    // The page itself is guarded too, not only the API: a rebinding page could read it.
+    const page = await getWithHost(local, `evil.example:${port}`, '/');
+    expect(page.status).toBe(403);
+    expect((JSON.parse(page.body) as { error: { message: string } }).error.message).toMatch(
+      /^Host "evil\.example:\d+" is not a name of this machine.*DNS rebinding/,
+    );
+    // No Host at all: Node's HTTP/1.1 parser refuses it before the app sees it.
+    expect((await getWithHost(local, null)).status).toBe(400);
+  });
+
+  it("share mode answers this machine's addresses and names, with or without the port, and nothing else", async () => {
+    const { port } = new URL(shared.url);
+    const own = [...ownAddresses(), hostname(), 'localhost'];
+    for (const name of own)
+      for (const host of [name, `${name}:${port}`])
+        expect({ host, status: (await getWithHost(shared, host)).status }).toEqual({ host, status: 200 });
+
+    for (const host of [`evil.example:${port}`, `${hostname()}.evil.example`, `[fd00::dead:beef]:${port}`]) {
+      const { status, body } = await getWithHost(shared, host);
+      expect({ host, status }).toEqual({ host, status: 403 });
+      expect(body).toContain('DNS rebinding');
+      expect(body).toContain(hostname());
+    }
+    expect((await getWithHost(shared, `${hostname()}:${Number(port) === 1 ? 2 : 1}`)).status).toBe(403);
+  });
+
+  it('targets:list needs the token in share mode (it shows kube contexts and their servers)', async () => {
+    expect((await invoke(local, 'targets:list', {})).status).toBe(200);
+    const anonymous = await invoke(shared, 'targets:list', {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error?.field).toBe('authorization');
+    expect(anonymous.body.error?.message).toMatch(/^targets:list probes .*read-only without the token/);
+    const wrong = await invoke(shared, 'targets:list', {}, { authorization: 'Bearer nope' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error?.message).toContain('is not this server');
+    const allowed = await invoke(shared, 'targets:list', {}, { authorization: `Bearer ${shared.token}` });
+    expect(allowed.status).toBe(200);
+    expect(Array.isArray(allowed.body.value)).toBe(true);
+  });
+
+  it('GET /api/session tells the page whether it is shared and whether its token commands', async () => {
+    expect(await shareSession(local)).toEqual({
+      share: false,
+      canCommand: true,
+      tokenRejected: false,
+      sharedBy: null,
+      tokenChannels: [],
+    });
+    const viewer = await shareSession(shared);
+    expect(viewer).toMatchObject({
+      share: true,
+      canCommand: false,
+      tokenRejected: false,
+      sharedBy: hostname(),
+    });
+    expect(viewer.tokenChannels).toEqual(
+      expect.arrayContaining(['targets:list', 'stack:deploy', 'target:select']),
+    );
+    expect(viewer.tokenChannels).not.toContain('stack:status');
+    expect(await shareSession(shared, { authorization: 'Bearer wrong' })).toMatchObject({
+      canCommand: false,
+      tokenRejected: true,
+    });
+    expect(await shareSession(shared, { authorization: `Bearer ${shared.token}` })).toMatchObject({
+      canCommand: true,
+      tokenRejected: false,
+    });
   });
 });

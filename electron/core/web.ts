@@ -5,19 +5,33 @@
  *   GET  /api/events             SSE: `event: core`, `id: <seq>`, JSON data; Last-Event-ID replays
  *   GET  /                       the built renderer (dist/renderer), with a CSP
  *
- * Bound to 127.0.0.1 by default. With `share`, it listens on every interface read-only: reads and
- * the event stream are open, commands need `Authorization: Bearer <token>`.
+ *   GET  /api/session            { share, canCommand, tokenRejected, sharedBy, tokenChannels }
+ *
+ * Bound to 127.0.0.1 by default; any other address needs `share`. Shared, it listens on every
+ * interface read-only: reads and the event stream are open, commands (and targets:list) need
+ * `Authorization: Bearer <token>`. Either way only this machine's own names are answered in the
+ * Host header (DNS rebinding).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CONTENT_SECURITY_POLICY } from './csp.ts';
-import { COMMAND_CHANNELS, isChannel, type ErrorData, type SequencedEvent } from './contract.ts';
-import { httpStatusOf } from './errors.ts';
+import { isChannel, type ErrorData, type SequencedEvent } from './contract.ts';
+import { ValidationError, httpStatusOf } from './errors.ts';
 import type { Session } from './session.ts';
+import { loopbackPolicy, refusalFor, sharePolicy, type HostPolicy } from './web/host-policy.ts';
+import { isLoopbackHost } from './web/local-addresses.ts';
+import {
+  TOKEN_CHANNELS,
+  bearerToken,
+  tokenMatches,
+  whyTokenFor,
+  type ShareSession,
+} from './web/share-access.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DEFAULT_RENDERER_DIR = path.join(ROOT, 'dist/renderer');
@@ -25,26 +39,17 @@ const HEARTBEAT_MS = 15_000;
 /** An SSE client this far behind is cut off; it reconnects with Last-Event-ID and catches up. */
 const MAX_SSE_BUFFER_BYTES = 8 * 1024 * 1024;
 
-/** Host names a loopback-bound server answers to; anything else is DNS rebinding or a mistake. */
-export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-
 export interface WebAppOptions {
   session: Session;
   /** When set, requests whose Host header names another host are refused (DNS rebinding). */
-  allowedHosts?: string[] | null;
-  /** Read-only sharing: commands need this token. */
+  hostPolicy?: HostPolicy | null;
+  /** Read-only sharing: commands (TOKEN_CHANNELS) need this token. */
   shareToken?: string | null;
   rendererDir?: string;
 }
 
 function fail(res: Response, error: ErrorData): void {
   res.status(httpStatusOf(error)).json({ ok: false, error });
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function createWebApp(options: WebAppOptions): express.Express & { closeStreams(): void } {
@@ -65,12 +70,12 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
     next();
   });
 
-  const allowedHosts = options.allowedHosts ?? null;
-  if (allowedHosts !== null) {
+  const hostPolicy = options.hostPolicy ?? null;
+  if (hostPolicy !== null) {
     app.use((req, res, next) => {
-      const host = (req.get('host') ?? '').replace(/:\d+$/, '').toLowerCase();
-      if (!allowedHosts.includes(host)) {
-        fail(res, { code: 'FORBIDDEN', message: `this server answers to ${allowedHosts.join(', ')} only` });
+      const refusal = refusalFor(hostPolicy, req.get('host'), req.socket.localPort ?? 0);
+      if (refusal !== null) {
+        fail(res, { code: 'FORBIDDEN', message: refusal, field: 'host' });
         return;
       }
       next();
@@ -108,13 +113,16 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
         fail(res, { code: 'UNKNOWN_CHANNEL', message: `no channel named "${channel}"`, field: 'channel' });
         return;
       }
-      if (shareToken !== null && COMMAND_CHANNELS.has(channel)) {
-        const header = req.get('authorization') ?? '';
-        const given = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
-        if (!sameToken(given, shareToken)) {
+      if (shareToken !== null && TOKEN_CHANNELS.has(channel)) {
+        const given = bearerToken(req.get('authorization'));
+        if (!tokenMatches(given, shareToken)) {
           fail(res, {
             code: 'UNAUTHORIZED',
-            message: `${channel} changes the stack: this shared dashboard is read-only without the token`,
+            message:
+              `${whyTokenFor(channel)}: this shared dashboard is read-only without the token` +
+              (given === null
+                ? ' (send Authorization: Bearer <token>)'
+                : " (the token sent is not this server's)"),
             field: 'authorization',
           });
           return;
@@ -125,6 +133,19 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
       else fail(res, result.error);
     },
   );
+
+  app.get('/api/session', (req, res) => {
+    const given = bearerToken(req.get('authorization'));
+    const accepted = shareToken === null || tokenMatches(given, shareToken);
+    const body: ShareSession = {
+      share: shareToken !== null,
+      canCommand: accepted,
+      tokenRejected: shareToken !== null && given !== null && !accepted,
+      sharedBy: shareToken === null ? null : hostname(),
+      tokenChannels: shareToken === null ? [] : [...TOKEN_CHANNELS],
+    };
+    res.set('Cache-Control', 'no-store').json(body);
+  });
 
   app.get('/api/events', (req, res) => {
     res.set({
@@ -220,16 +241,34 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/**
+ * The address to listen on. Anything but loopback without `share` is refused rather than quietly
+ * made read-only: whoever typed --host 0.0.0.0 should learn that the network gets a viewer, not
+ * the controls.
+ */
+export function bindAddress(host: string | undefined, share: boolean): string {
+  if (host === undefined) return share ? '0.0.0.0' : '127.0.0.1';
+  const bare = host.trim().replace(/^\[(.*)\]$/, '$1');
+  if (bare === '')
+    throw new ValidationError('host', '--host is empty: give an address such as 127.0.0.1, or leave it out');
+  if (!share && !isLoopbackHost(bare))
+    throw new ValidationError(
+      'host',
+      `--host ${host} is not a loopback address, and browser mode on it would let anyone who can reach it ` +
+        'drive the stack. Add --share to serve it read-only (commands then need the token printed on this ' +
+        'terminal), or use --host 127.0.0.1 to keep it on this machine',
+    );
+  return bare;
+}
+
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const share = options.share === true;
+  const host = bindAddress(options.host, share);
   const token = share ? randomBytes(24).toString('base64url') : null;
-  const host = options.host ?? (share ? '0.0.0.0' : '127.0.0.1');
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
   const app = createWebApp({
     session: options.session,
     shareToken: token,
-    // On loopback only this machine's names are valid; shared, viewers use whatever LAN address.
-    allowedHosts: loopback ? LOOPBACK_HOSTS : null,
+    hostPolicy: share ? sharePolicy(host) : loopbackPolicy(host),
     ...(options.rendererDir === undefined ? {} : { rendererDir: options.rendererDir }),
   });
   const server = await new Promise<Server>((resolve, reject) => {
