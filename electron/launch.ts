@@ -31,7 +31,11 @@ export function findElectron(): { path: string } | { missing: string } {
   return existsSync(binary) ? { path: binary } : { missing: `the Electron binary ${binary} is missing` };
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Opens the app, or browser mode with --browser or without a runtime. `whyNoElectron` is the main
+ * command's reason when it could not install the runtime (it tried, or was told not to).
+ */
+export async function main(argv: string[], whyNoElectron: string | null = null): Promise<void> {
   const browser = argv.includes('--browser');
   const electron = findElectron();
   if (!browser && 'path' in electron) {
@@ -40,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!browser && 'missing' in electron) {
-    console.error(`scaledeck: no Electron runtime: ${electron.missing}.`);
+    console.error(`scaledeck: no Electron runtime: ${whyNoElectron ?? electron.missing}.`);
     console.error('scaledeck: serving the dashboard in browser mode instead (open the URL below).');
   }
   const { serve } = await import('./serve.ts');

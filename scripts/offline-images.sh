@@ -5,7 +5,8 @@
 # built on top of it and mimics its official counterpart (env vars, paths, users, ports,
 # entrypoints), so the Docker target needs no special case. See scripts/images/README.md.
 #
-# Usage: bash scripts/offline-images.sh   (npm run images:offline)
+# Usage: bash scripts/offline-images.sh [--base-only]   (npm run images:offline)
+# --base-only builds just the bare Debian base (npm run check:fresh runs in it) and prints its tag.
 # Progress goes to stderr; the LAST line of stdout is the path of a settings JSON that selects
 # the images. An image whose recipe (its folder, its inputs and its base) is unchanged is kept,
 # so a warm run takes seconds.
@@ -227,6 +228,10 @@ build_image() {
 
 started_all=$SECONDS
 build_base
+if [ "${1:-}" = --base-only ]; then
+  echo "$BASE_TAG" >&3
+  exit 0
+fi
 find_node_inputs
 # The images only share the base: build them side by side, so apt downloads and dpkg runs overlap.
 node_inputs="$(sha256sum "$NODE_BIN" | cut -c1-20) $(sha <"$NPM_DIR/package.json") $(host_ca_hash)"

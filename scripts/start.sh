@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# The README's main command: installs what is missing, builds, and launches Scaledeck: the
-# desktop app when the Electron runtime is installed, otherwise (or with --browser) the same
-# dashboard in browser mode on 127.0.0.1. Arguments go to the app (--browser, --settings FILE,
-# --stack NAME, --port N, --share).
+# The README's main command on macOS and Linux: a Node that runs Scaledeck, then scripts/start.mjs
+# (the same steps `npm start` runs where there is no bash): npm packages, the build (only what
+# changed), a Docker engine that answers, the Electron runtime where it can be downloaded, the app.
+# Arguments go to the app (--browser, --settings FILE, --stack NAME, --port N, --share, ...).
 set -euo pipefail
-. "$(dirname "$0")/lib/setup.sh"
-cd "$SCALEDECK_ROOT"
-
-ensure_debs docker.io
-ensure_docker
-ensure_project
-exec node electron/launch.ts "$@"
+# shellcheck source=lib/node.sh
+. "$(dirname "$0")/lib/node.sh"
+scaledeck_ensure_node
+exec node "$(dirname "$0")/start.mjs" "$@"

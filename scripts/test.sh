@@ -4,8 +4,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib/setup.sh"
 cd "$SCALEDECK_ROOT"
 
-ensure_debs postgresql redis-server docker.io debootstrap iptables conntrack docker-registry \
-  containernetworking-plugins chromium xvfb fonts-dejavu-core openssl curl ca-certificates
+# Every program the tests start, from Debian packages (scripts/lib/test-programs.tsv).
+ensure_test_programs
 ensure_docker
 ensure_project
 

@@ -1,24 +1,33 @@
-# Sourced, not run: the install-what-is-missing steps shared by the README's two commands.
+# Sourced, not run: the install-what-is-missing steps of the README's test command (the main
+# command's own steps are in scripts/start.mjs, in Node, so they also run where there is no bash).
 # Every step is idempotent, so a second run on a warm machine costs seconds.
 # shellcheck source=node.sh
 . "$(dirname "${BASH_SOURCE[0]}")/node.sh"
 
 SCALEDECK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SCALEDECK_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck"
-export ELECTRON_SKIP_BINARY_DOWNLOAD="${ELECTRON_SKIP_BINARY_DOWNLOAD:-1}"
 
 say() { printf '\033[1m[scaledeck]\033[0m %s\n' "$*" >&2; }
 
-# Installs the Debian packages that are missing; as non-root, names them and stops.
+# Root on a system with apt and dpkg: the only case in which we install system packages ourselves.
+can_install_debs() {
+  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1
+}
+
+# Installs the Debian packages that are missing; elsewhere names them and stops.
 ensure_debs() {
   local missing=() p
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "this is not a Debian/Ubuntu system (no dpkg-query): install the equivalents of: $*"
+    return 1
+  fi
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  if ! can_install_debs; then
     say "missing packages: ${missing[*]}"
-    say "install them (Debian/Ubuntu: sudo apt-get install -y ${missing[*]}) and run this again"
+    say "install them (sudo apt-get install -y ${missing[*]}) and run this again"
     return 1
   fi
   say "installing Debian packages: ${missing[*]}"
@@ -29,6 +38,38 @@ ensure_debs() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The Debian packages behind every program the tests start (scripts/lib/test-programs.tsv).
+test_packages() {
+  grep -v '^#' "$SCALEDECK_ROOT/scripts/lib/test-programs.tsv" | cut -f2 | grep . | sort -u
+}
+
+# The programs of test-programs.tsv that are not there; prints "program (package)" per line.
+missing_test_programs() {
+  local program package _ found
+  while IFS=$'\t' read -r program package _; do
+    case "$program" in '' | '#'*) continue ;; esac
+    if [ "${program#/}" != "$program" ]; then
+      found=$(compgen -G "$program" | head -n1 || true)
+      [ -n "$found" ] && continue
+    elif command -v "$program" >/dev/null 2>&1; then
+      continue
+    fi
+    printf '%s (%s)\n' "$program" "$package"
+  done <"$SCALEDECK_ROOT/scripts/lib/test-programs.tsv"
+}
+
+ensure_test_programs() {
+  # shellcheck disable=SC2046 # one package name per word
+  ensure_debs $(test_packages)
+  local missing
+  missing=$(missing_test_programs)
+  if [ -n "$missing" ]; then
+    say "installed every package, yet these programs the tests start are missing:"
+    printf '  %s\n' "$missing" >&2
+    return 1
+  fi
+}
+
 # Starts dockerd in the background when no engine answers (the way a CI box or a fresh VM needs).
 ensure_docker() {
   if docker info >/dev/null 2>&1; then return 0; fi
@@ -37,12 +78,13 @@ ensure_docker() {
     return 1
   fi
   if [ "$(id -u)" -ne 0 ] || ! command -v dockerd >/dev/null 2>&1; then
-    say "no Docker engine answers on /var/run/docker.sock; start one (sudo systemctl start docker) and run this again"
+    say "no Docker engine answers; start one (sudo systemctl start docker) and run this again"
     return 1
   fi
   mkdir -p "$SCALEDECK_CACHE"
   say "starting dockerd (log: $SCALEDECK_CACHE/dockerd.log)"
-  nohup dockerd >"$SCALEDECK_CACHE/dockerd.log" 2>&1 &
+  # Its own session, so ending this script (or its process group) leaves the engine running.
+  setsid nohup dockerd >"$SCALEDECK_CACHE/dockerd.log" 2>&1 </dev/null &
   echo $! >"$SCALEDECK_CACHE/dockerd.pid"
   local i
   for i in $(seq 1 60); do
@@ -53,21 +95,10 @@ ensure_docker() {
   return 1
 }
 
-# npm ci only when a lockfile changed since the last install.
-npm_ci_if_changed() {
-  local dir="$1" stamp sum
-  stamp="$dir/node_modules/.scaledeck-lock.sha256"
-  sum=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then return 0; fi
-  say "npm ci in ${dir#"$SCALEDECK_ROOT"/}"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) && echo "$sum" >"$stamp"
-}
-
+# npm ci, the build: the same steps as the main command's (scripts/start.mjs), which skips
+# whatever is up to date.
 ensure_project() {
   scaledeck_ensure_node
   say "node $(node --version) at $(command -v node)"
-  npm_ci_if_changed "$SCALEDECK_ROOT"
-  npm_ci_if_changed "$SCALEDECK_ROOT/service"
-  say "building the service, the dashboard and the Electron main/preload"
-  (cd "$SCALEDECK_ROOT" && npm run --silent build >/dev/null)
+  node "$SCALEDECK_ROOT/scripts/start.mjs" --prepare-only
 }
