@@ -11,6 +11,8 @@ import { ChartsGrid } from './components/ChartsGrid.tsx';
 import { ReplicaTable } from './components/ReplicaTable.tsx';
 import { TimelinePanel } from './components/TimelinePanel.tsx';
 import { Toasts } from './components/Toasts.tsx';
+import { ShareBanner } from './components/ShareBanner.tsx';
+import { CommandGuard } from './components/CommandGuard.tsx';
 
 export function App({ api }: { api: Api }) {
   const theme = useApp((s) => s.theme);
@@ -19,13 +21,16 @@ export function App({ api }: { api: Api }) {
   return (
     <div ref={ref} className={`app${presentation ? ' presentation' : ''}`} data-theme={theme}>
       <Header api={api} dashboard={() => ref.current} />
+      <ShareBanner />
       <main className="layout">
         <aside className="controls" aria-label="Controls">
-          <StackPanel />
-          <ReplicasPanel />
-          <AutoscalerPanel />
-          <LoadPanel />
-          <ChaosPanel />
+          <CommandGuard>
+            <StackPanel />
+            <ReplicasPanel />
+            <AutoscalerPanel />
+            <LoadPanel />
+            <ChaosPanel />
+          </CommandGuard>
         </aside>
         <div className="board">
           <ChartsGrid />

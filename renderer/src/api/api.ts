@@ -2,7 +2,17 @@
 // browser mode it POSTs to /api/invoke/<channel> and reads server-sent events from /api/events.
 // Everything else in the renderer reads the store.
 import { methodName, type ScaledeckBridge } from '../../../electron/preload/bridge.ts';
-import type { Channel, ErrorData, InputOf, Result, TimelineEvent, UiEvent, ValueOf } from './channels.ts';
+import type {
+  Channel,
+  ErrorData,
+  InputOf,
+  Result,
+  ShareSession,
+  TimelineEvent,
+  UiEvent,
+  ValueOf,
+} from './channels.ts';
+import { savedToken, saveToken } from './share-token.ts';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -17,6 +27,16 @@ export class ApiError extends Error {
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
+/** A shared dashboard's read-only state and its command token (browser mode only). */
+export interface ShareAccess {
+  /** Where this tab stands, asked with the token it holds; a token the server refuses is forgotten. */
+  read(): Promise<ShareSession>;
+  /** Tries a token: kept for this tab (and sent with every request) only if the server accepts it. */
+  tryToken(token: string): Promise<ShareSession>;
+  /** Back to read-only. */
+  forget(): void;
+}
+
 export interface Api {
   readonly mode: 'electron' | 'browser';
   invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<ValueOf<C>>;
@@ -27,6 +47,8 @@ export interface Api {
   ): () => void;
   /** PNG of the window from the shell, when the shell can do it (Electron); null in browser mode. */
   capturePage(): Promise<Blob | null>;
+  /** Browser mode's share state; absent in Electron, where every command is the operator's own. */
+  readonly access?: ShareAccess;
 }
 
 function unwrap<T>(result: Result<T>): T {
@@ -76,14 +98,41 @@ const REPEATABLE: ReadonlySet<Channel> = new Set<Channel>([
   'target:select',
 ]);
 
+const bearer = (token: string | null): Record<string, string> =>
+  token === null ? {} : { authorization: `Bearer ${token}` };
+
+function shareAccess(base: string): ShareAccess {
+  const ask = async (token: string | null): Promise<ShareSession> => {
+    const response = await fetch(`${base}/api/session`, { headers: bearer(token), cache: 'no-store' });
+    if (!response.ok)
+      throw new ApiError({ code: `HTTP_${response.status}`, message: `session: HTTP ${response.status}` });
+    return (await response.json()) as ShareSession;
+  };
+  return {
+    async read() {
+      const session = await ask(savedToken());
+      // A restarted server printed a new token; the old one only earns 401s.
+      if (session.tokenRejected) saveToken(null);
+      return session;
+    },
+    async tryToken(token) {
+      const session = await ask(token.trim());
+      if (session.canCommand) saveToken(token.trim());
+      return session;
+    },
+    forget: () => saveToken(null),
+  };
+}
+
 export function browserApi(base = ''): Api {
   const post = (channel: Channel, input: unknown) =>
     fetch(`${base}/api/invoke/${channel}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(savedToken()) },
       body: JSON.stringify(input ?? {}),
     });
   return {
+    access: shareAccess(base),
     mode: 'browser',
     async invoke(channel, input) {
       let response: Response;

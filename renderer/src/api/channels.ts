@@ -21,6 +21,7 @@ export type {
   ValueOf,
 } from '../../../electron/core/contract.ts';
 export type { ErrorData } from '../../../electron/core/errors.ts';
+export type { ShareSession } from '../../../electron/core/web/share-access.ts';
 export type { ScaleDecision } from '../../../electron/core/autoscaler.ts';
 export type { LoadReport, OperationMix } from '../../../electron/core/loadgen.ts';
 export type { SeriesSnapshot } from '../../../electron/core/metrics/feed.ts';

@@ -5,6 +5,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Api } from '../api/api.ts';
 import { createLoadSlice } from './slices/load-slice.ts';
 import { createMetricsSlice } from './slices/metrics-slice.ts';
+import { createShareSlice } from './slices/share-slice.ts';
 import { createStackSlice } from './slices/stack-slice.ts';
 import { createTimelineSlice } from './slices/timeline-slice.ts';
 import { createUiSlice } from './slices/ui-slice.ts';
@@ -24,6 +25,7 @@ export function createAppStore(
     ...createMetricsSlice(deps)(...a),
     ...createTimelineSlice(deps)(...a),
     ...createLoadSlice(deps)(...a),
+    ...createShareSlice(deps)(...a),
   }));
 }
 
@@ -37,7 +39,8 @@ export function connectStore(store: AppStore, api: Api): () => void {
     },
   );
   void Promise.all([
-    s.loadTargets(),
+    // targets:list needs the token on a shared dashboard: a viewer is not asked to fail it.
+    s.loadShare().then(() => (store.getState().share?.canCommand === false ? undefined : s.loadTargets())),
     s.loadCurrentTarget(),
     s.refreshStatus(),
     s.refreshLoad(),
