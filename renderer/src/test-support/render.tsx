@@ -1,12 +1,9 @@
 // Renders a component inside a real store (the app's own slices) over a fake API; frames flush at
-// once. Importing this module also unmounts after each test and adds jest-dom's matchers.
-import '@testing-library/jest-dom/vitest';
-import { cleanup, render } from '@testing-library/react';
-import { afterEach } from 'vitest';
+// once. Importing it also brings dom.ts (jest-dom's matchers, unmount after each test).
+import './dom.ts';
+import { render } from '@testing-library/react';
 import type { Api } from '../api/api.ts';
 import { createAppStore, StoreContext, type AppState } from '../store/store.ts';
-
-afterEach(cleanup);
 
 export function renderWithStore(ui: React.ReactElement, api: Api, state: Partial<AppState> = {}) {
   const store = createAppStore(api, (flush) => flush());
