@@ -9,6 +9,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib/setup.sh"
 cd "$SCALEDECK_ROOT"
 
+# What it needs itself: an engine, and debootstrap for the base image.
+ensure_debs docker.io debootstrap
+ensure_docker
 base=$(bash scripts/offline-images.sh --base-only | tail -n 1)
 archives="$SCALEDECK_CACHE/check-fresh/apt-archives"
 mkdir -p "$archives/partial"

@@ -1,0 +1,183 @@
+// The README's main command the way most of our users run it: as an ordinary user in the docker
+// group, on a system without dpkg (as on macOS), from a checkout of their own with nothing built.
+// It must install its npm packages, build, find the engine, fall back to browser mode where the
+// Electron runtime cannot be downloaded, print the dashboard URL, and deploy through it.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const USER = 'scaledeck-e2e';
+const HOME = `/home/${USER}`;
+const CHECKOUT = `${HOME}/scaledeck`;
+const PATH_FARM = `${HOME}/.path-without-dpkg`;
+const STACK = 'e2e-nonroot';
+
+function cannotRun(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root to create the test user (CI runs as root)';
+  for (const tool of ['useradd', 'runuser', 'git'])
+    if (!existsSync(`/usr/sbin/${tool}`) && !existsSync(`/usr/bin/${tool}`) && !existsSync(`/sbin/${tool}`))
+      return `${tool} is missing`;
+  try {
+    execFileSync('getent', ['group', 'docker']);
+  } catch {
+    return 'there is no docker group (the docker.io package makes it)';
+  }
+  return null;
+}
+
+const skip = cannotRun();
+if (skip) console.warn(`main-command e2e skipped: ${skip}`);
+
+const sh = (command: string, args: string[]) => execFileSync(command, args, { encoding: 'utf8' });
+
+/** The user's own checkout: the files git knows here (committed or not), nothing built or installed. */
+function prepareCheckout(): void {
+  rmSync(CHECKOUT, { recursive: true, force: true });
+  mkdirSync(CHECKOUT, { recursive: true });
+  const files = sh('git', ['-C', ROOT, 'ls-files', '--cached', '--others', '--exclude-standard', '-z'])
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(path.join(ROOT, file)));
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(CHECKOUT, file)), { recursive: true });
+    cpSync(path.join(ROOT, file), path.join(CHECKOUT, file));
+  }
+}
+
+/** A PATH with every program of this machine but dpkg's and apt's, as on a machine without them. */
+function pathWithoutDpkg(): string {
+  rmSync(PATH_FARM, { recursive: true, force: true });
+  mkdirSync(PATH_FARM, { recursive: true });
+  const seen = new Set<string>();
+  for (const dir of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      if (seen.has(name) || /^(dpkg|apt)/.test(name)) continue;
+      seen.add(name);
+      symlinkSync(path.join(dir, name), path.join(PATH_FARM, name));
+    }
+  }
+  return PATH_FARM;
+}
+
+describe.skipIf(skip !== null)(
+  'the main command as a non-root user in the docker group, without dpkg',
+  () => {
+    let child: ChildProcess | undefined;
+    let stderr = '';
+    let url = '';
+    const invoke = async <T>(channel: string, input: unknown = {}): Promise<T> => {
+      const res = await fetch(`${url}api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+      if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
+      return body.value as T;
+    };
+
+    beforeAll(async () => {
+      try {
+        sh('id', ['-u', USER]);
+      } catch {
+        sh('useradd', ['--create-home', '--shell', '/bin/bash', '--groups', 'docker', USER]);
+      }
+      prepareCheckout();
+      // The user's npm cache starts from root's, only so that npm ci does not download again.
+      const rootCache = path.join(process.env.HOME ?? '/root', '.npm/_cacache');
+      if (existsSync(rootCache)) cpSync(rootCache, `${HOME}/.npm/_cacache`, { recursive: true });
+      const settings = `${HOME}/offline-settings.json`;
+      writeFileSync(settings, readFileSync(await offlineSettingsFile(), 'utf8'));
+      const farm = pathWithoutDpkg();
+      sh('chown', ['-R', `${USER}:${USER}`, HOME]);
+
+      child = spawn(
+        'runuser',
+        [
+          '-u',
+          USER,
+          '--',
+          'env',
+          '-i',
+          `HOME=${HOME}`,
+          `USER=${USER}`,
+          `PATH=${farm}`,
+          'LANG=C.UTF-8',
+          'bash',
+          'scripts/start.sh',
+          '--settings',
+          settings,
+          '--stack',
+          STACK,
+          '--port',
+          '0',
+        ],
+        { cwd: CHECKOUT, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      );
+      child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-30_000)));
+      url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no dashboard URL within 8 min:\n${stderr}`)),
+          480_000,
+        );
+        createInterface({ input: child!.stdout! }).on('line', (line) => {
+          if (/^https?:\/\//.test(line.trim())) {
+            clearTimeout(timer);
+            resolve(line.trim().endsWith('/') ? line.trim() : `${line.trim()}/`);
+          }
+        });
+        child!.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`the main command exited with ${code} before printing a URL:\n${stderr}`));
+        });
+      });
+    }, 600_000);
+
+    afterAll(async () => {
+      if (url) await invoke('stack:teardown', { deleteVolumes: true }).catch(() => undefined);
+      if (child?.pid !== undefined && child.exitCode === null) {
+        const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+        process.kill(-child.pid, 'SIGTERM');
+        const timer = setTimeout(
+          () => child!.exitCode === null && process.kill(-child!.pid!, 'SIGKILL'),
+          15_000,
+        );
+        await exited;
+        clearTimeout(timer);
+      }
+    }, 120_000);
+
+    it('ran as the user, found no dpkg, and did not try to install system packages', () => {
+      expect(stderr).not.toMatch(/installing Debian packages|apt-get install/);
+      expect(stderr).toMatch(/npm ci/);
+    });
+
+    it('says why there is no desktop app and serves the dashboard instead', async () => {
+      expect(stderr).toMatch(/no Electron runtime: .+/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<div id="root">/);
+    });
+
+    it('deploys through the dashboard URL, with images built by the user', async () => {
+      const status = await invoke<{ phase: string; replicas: { state: string }[] }>('stack:deploy', {
+        replicas: 1,
+      });
+      expect(status.phase).toBe('running');
+      expect(status.replicas.filter((replica) => replica.state === 'ready')).toHaveLength(1);
+    }, 300_000);
+  },
+);
