@@ -3,14 +3,43 @@
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './electron/core/csp.ts';
 
 const root = import.meta.dirname;
+
+/**
+ * Writes the CSP meta tag into the built index.html from electron/core/csp.ts, the policy Electron
+ * and browser mode also send as a header, so the three cannot drift. Build only: the dev server's
+ * React Refresh preamble is an inline script, which the policy (rightly) blocks.
+ */
+export function cspMetaPlugin(): Plugin {
+  return {
+    name: 'scaledeck:csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      if (/http-equiv=["']?content-security-policy/i.test(html))
+        throw new Error(
+          'renderer/index.html: remove its Content-Security-Policy meta tag; the build writes it from electron/core/csp.ts',
+        );
+      return {
+        html,
+        tags: [
+          {
+            tag: 'meta',
+            attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY },
+            injectTo: 'head-prepend',
+          },
+        ],
+      };
+    },
+  };
+}
 
 const rendererBuild: UserConfig = {
   root: resolve(root, 'renderer'),
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspMetaPlugin()],
   build: {
     outDir: resolve(root, 'dist/renderer'),
     emptyOutDir: true,

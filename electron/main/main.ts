@@ -1,41 +1,49 @@
-// Electron main: wires modules only (session, window, menu, IPC, lifecycle). The control plane is
-// electron/core, shared with the CLI and browser mode.
-import { app, ipcMain } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Electron main: wires modules only (paths, app:// protocol, guards, session, window, menu, IPC,
+// lifecycle). The control plane is electron/core, shared with the CLI and browser mode.
+import { app, ipcMain, shell } from 'electron';
 import { EVENT_CHANNEL } from '../preload/bridge.ts';
 import { openSession } from '../core/session.ts';
 import { loadSettings } from '../core/settings.ts';
+import { resolveAppPaths } from './app-paths.ts';
+import { APP_INDEX_URL } from './app-scheme.ts';
 import { parseAppArgs } from './args.ts';
+import { guardWebContents } from './guards.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
+import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { createMainWindow, hardenSession } from './window.ts';
 import { saveDownloadsTo } from './downloads.ts';
 
-// This file runs as dist/electron/main.mjs (inside app.asar when packaged): the renderer and the
-// preload sit beside it; service/ and k8s/ are resources (electron-builder.yml extraResources).
-const here = import.meta.dirname;
-const indexHtml = join(here, '../renderer/index.html');
-const appUrl = pathToFileURL(indexHtml).href;
-const preload = join(here, 'preload.cjs');
-// The User API's build context: a resource when packaged, the repository's service/ in development.
-process.env.SCALEDECK_SERVICE_DIR ??= app.isPackaged
-  ? join(process.resourcesPath, 'service')
-  : join(here, '../../service');
+// This file runs as dist/electron/main.mjs (inside app.asar when packaged); app-paths.ts says where
+// the renderer, the preload and the User API's build context are, packaged or not.
+const paths = resolveAppPaths({
+  mainDir: import.meta.dirname,
+  packaged: app.isPackaged,
+  resourcesPath: process.resourcesPath,
+  env: process.env,
+});
+// The Docker target reads the build context from here (electron/core never asks Electron).
+process.env.SCALEDECK_SERVICE_DIR = paths.serviceDir;
 
-// Every renderer sandboxed, whatever a window's options say (checklist item 2).
+// Every renderer sandboxed, whatever a window's options say (checklist item 4).
 app.enableSandbox();
+registerAppScheme();
+// Every webContents, not only the dashboard's: no navigation out, no new windows, no webviews.
+app.on('web-contents-created', (_event, contents) =>
+  guardWebContents(contents, { appUrl: APP_INDEX_URL, openExternal: (url) => void shell.openExternal(url) }),
+);
 
 async function start(): Promise<void> {
   const args = parseAppArgs(process.argv);
   const settings = await loadSettings(args.settings);
   const session = await openSession({ settings, stack: args.stack ?? 'default' });
-  hardenSession(appUrl);
+  serveAppScheme(paths.rendererDir);
+  hardenSession(APP_INDEX_URL);
   // Tests (and kiosk setups) save exports to a fixed folder; people get the save dialog.
   if (process.env.SCALEDECK_DOWNLOADS_DIR) saveDownloadsTo(process.env.SCALEDECK_DOWNLOADS_DIR);
   installMenu();
-  const stopIpc = registerIpc(ipcMain, session, () => appUrl);
-  const win = createMainWindow({ preload, indexHtml, appUrl });
+  const stopIpc = registerIpc(ipcMain, session, () => APP_INDEX_URL);
+  const win = createMainWindow({ preload: paths.preload, appUrl: APP_INDEX_URL, packaged: app.isPackaged });
   const stopEvents = session.subscribe((event) => {
     if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event);
   });
@@ -64,8 +72,3 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1);
     });
 }
-
-app.on('web-contents-created', (_event, contents) => {
-  // No window other than ours: guards for any webContents that might still appear.
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});

@@ -1,17 +1,14 @@
-import { BrowserWindow, session, shell } from 'electron';
-import {
-  CONTENT_SECURITY_POLICY,
-  allowNavigation,
-  allowPermission,
-  secureWebPreferences,
-  windowOpenDecision,
-} from './security.ts';
+import { BrowserWindow, session } from 'electron';
+import { CONTENT_SECURITY_POLICY, allowPermission, secureWebPreferences } from './security.ts';
 
-/** The one dashboard window, with the navigation, window-open and permission guards applied. */
+/**
+ * The one dashboard window, loading the renderer from app://scaledeck/. Its navigation, window-open
+ * and webview guards come from main.ts's web-contents-created hook, like every other webContents.
+ */
 export function createMainWindow(options: {
   preload: string;
-  indexHtml: string;
   appUrl: string;
+  packaged: boolean;
 }): BrowserWindow {
   const win = new BrowserWindow({
     width: 1600,
@@ -21,28 +18,17 @@ export function createMainWindow(options: {
     title: 'Scaledeck',
     backgroundColor: '#0d1117',
     show: false,
-    webPreferences: secureWebPreferences(options.preload),
+    webPreferences: secureWebPreferences(options.preload, { packaged: options.packaged }),
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!allowNavigation(url, options.appUrl)) event.preventDefault();
-  });
-  win.webContents.on('will-redirect', (event, url) => {
-    if (!allowNavigation(url, options.appUrl)) event.preventDefault();
-  });
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    const decision = windowOpenDecision(url);
-    if (decision.openExternally) void shell.openExternal(url);
-    return { action: decision.action };
-  });
-  void win.loadFile(options.indexHtml);
+  void win.loadURL(options.appUrl);
   return win;
 }
 
 /**
- * Applied once per session: permission requests denied; the CSP also as a header on every HTTP
- * response (the dev server), file:// pages carry it in index.html's meta tag.
+ * Applied once per session: permission requests denied. The CSP header is on every app:// response
+ * already (app-scheme.ts); this adds it to HTTP responses too, should a page ever come from a
+ * development server.
  */
 export function hardenSession(appUrl: string): void {
   const s = session.defaultSession;
