@@ -40,10 +40,8 @@ export function recentNodeDir(log = (line) => process.stderr.write(`${line}\n`))
   if (nodeIsRecent()) return null;
   const pkg = packageName();
   const prefix = join(cacheDir(), 'node24');
-  const binDir =
-    process.platform === 'win32'
-      ? join(prefix, 'node_modules', pkg)
-      : join(prefix, 'node_modules', pkg, 'bin');
+  // Every node-<os>-<arch> package keeps its binary in bin/ (node.exe on Windows).
+  const binDir = join(prefix, 'node_modules', pkg, 'bin');
   const binary = join(binDir, process.platform === 'win32' ? 'node.exe' : 'node');
   if (!existsSync(binary)) {
     log(
@@ -63,7 +61,7 @@ export function recentNodeDir(log = (line) => process.stderr.write(`${line}\n`))
         '--loglevel=error',
         `${pkg}@${FETCHED_MAJOR}`,
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' },
+      { stdio: ['ignore', 2, 2], shell: process.platform === 'win32' },
     );
     if (result.status !== 0 || !existsSync(binary))
       throw new Error(
@@ -74,6 +72,7 @@ export function recentNodeDir(log = (line) => process.stderr.write(`${line}\n`))
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--check') process.exit(nodeIsRecent() ? 0 : 1);
   try {
     const dir = recentNodeDir();
     process.stdout.write(`${dir ?? ''}\n`);

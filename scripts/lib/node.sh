@@ -17,5 +17,8 @@ scaledeck_ensure_node() {
   fi
   dir=$(node "$here/node-runtime.mjs") || return 1
   [ -n "$dir" ] && export PATH="$dir:$PATH"
-  return 0
+  node "$here/node-runtime.mjs" --check || {
+    echo "scaledeck: $(command -v node) is Node $(node --version), still too old; install Node 24 LTS from https://nodejs.org" >&2
+    return 1
+  }
 }
