@@ -1,10 +1,11 @@
 // Electron main: wires modules only (paths, app:// protocol, guards, session, window, menu, IPC,
 // lifecycle). The control plane is electron/core, shared with the CLI and browser mode.
+// First: sets the core's environment (the User API's build context) before any core module loads.
+import { appPaths as paths } from './app-env.ts';
 import { app, ipcMain, shell } from 'electron';
 import { EVENT_CHANNEL } from '../preload/bridge.ts';
 import { openSession } from '../core/session.ts';
 import { loadSettings } from '../core/settings.ts';
-import { resolveAppPaths } from './app-paths.ts';
 import { APP_INDEX_URL } from './app-scheme.ts';
 import { parseAppArgs } from './args.ts';
 import { guardWebContents } from './guards.ts';
@@ -13,17 +14,6 @@ import { installMenu } from './menu.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { createMainWindow, hardenSession } from './window.ts';
 import { saveDownloadsTo } from './downloads.ts';
-
-// This file runs as dist/electron/main.mjs (inside app.asar when packaged); app-paths.ts says where
-// the renderer, the preload and the User API's build context are, packaged or not.
-const paths = resolveAppPaths({
-  mainDir: import.meta.dirname,
-  packaged: app.isPackaged,
-  resourcesPath: process.resourcesPath,
-  env: process.env,
-});
-// The Docker target reads the build context from here (electron/core never asks Electron).
-process.env.SCALEDECK_SERVICE_DIR = paths.serviceDir;
 
 // Every renderer sandboxed, whatever a window's options say (checklist item 4).
 app.enableSandbox();
