@@ -101,9 +101,28 @@ const REPEATABLE: ReadonlySet<Channel> = new Set<Channel>([
 const bearer = (token: string | null): Record<string, string> =>
   token === null ? {} : { authorization: `Bearer ${token}` };
 
+/** The operator's own window (Electron, or browser mode on loopback): every command open. */
+export const NOT_SHARED: ShareSession = {
+  share: false,
+  canCommand: true,
+  tokenRejected: false,
+  sharedBy: null,
+  tokenChannels: [],
+};
+
 function shareAccess(base: string): ShareAccess {
   const ask = async (token: string | null): Promise<ShareSession> => {
-    const response = await fetch(`${base}/api/session`, { headers: bearer(token), cache: 'no-store' });
+    let response: Response;
+    try {
+      response = await fetch(`${base}/api/session`, { headers: bearer(token), cache: 'no-store' });
+    } catch (error) {
+      throw new ApiError({
+        code: 'UNREACHABLE',
+        message: `Scaledeck is not answering (${(error as Error).message})`,
+      });
+    }
+    // A server without sharing (the UI benchmark's stand-in) has no such endpoint: nothing is locked.
+    if (response.status === 404) return NOT_SHARED;
     if (!response.ok)
       throw new ApiError({ code: `HTTP_${response.status}`, message: `session: HTTP ${response.status}` });
     return (await response.json()) as ShareSession;

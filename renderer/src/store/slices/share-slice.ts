@@ -1,15 +1,7 @@
+import { NOT_SHARED } from '../../api/api.ts';
 import type { ShareSession } from '../../api/channels.ts';
 import type { AppState, Slice } from '../types.ts';
 import { toErrorData } from './ui-slice.ts';
-
-/** Electron, and browser mode on loopback: the operator's own window, every command open. */
-const OWN_WINDOW: ShareSession = {
-  share: false,
-  canCommand: true,
-  tokenRejected: false,
-  sharedBy: null,
-  tokenChannels: [],
-};
 
 export interface ShareSlice {
   /** Whether this dashboard is shared read-only and whether this tab holds the token; null until asked. */
@@ -35,7 +27,7 @@ export const createShareSlice: Slice<ShareSlice> =
     checkingToken: false,
     async loadShare() {
       if (api.access === undefined) {
-        set({ share: OWN_WINDOW });
+        set({ share: NOT_SHARED });
         return;
       }
       try {
