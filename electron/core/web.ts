@@ -3,9 +3,8 @@
  *
  *   POST /api/invoke/<channel>   JSON input -> 200 { ok: true, value } | 4xx/5xx { ok: false, error }
  *   GET  /api/events             SSE: `event: core`, `id: <seq>`, JSON data; Last-Event-ID replays
- *   GET  /                       the built renderer (dist/renderer), with a CSP
- *
  *   GET  /api/session            { share, canCommand, tokenRejected, sharedBy, tokenChannels }
+ *   GET  /                       the built renderer (dist/renderer), with a CSP
  *
  * Bound to 127.0.0.1 by default; any other address needs `share`. Shared, it listens on every
  * interface read-only: reads and the event stream are open, commands (and targets:list) need
