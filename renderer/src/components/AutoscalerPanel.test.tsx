@@ -46,6 +46,8 @@ afterEach(() => vi.useRealTimers());
 
 /** Lets the controls rest long enough for an edit to be applied, and the answer to land. */
 const rest = () => act(() => vi.advanceTimersByTimeAsync(1000));
+/** A pause shorter than the rest the form waits for: a hand still moving the controls. */
+const moving = () => act(() => vi.advanceTimersByTimeAsync(300));
 
 describe('AutoscalerPanel', () => {
   it('cannot be turned on before a deploy', () => {
@@ -121,8 +123,11 @@ describe('AutoscalerPanel', () => {
     const api = fakeApi({ 'autoscaler:set': applied });
     renderWithStore(<AutoscalerPanel />, api, { status: stackStatus({ autoscaler: ON }) });
     set('Target CPU', 75);
+    await moving();
     set('Target CPU', 80);
+    await moving();
     set('Max replicas', 12);
+    await moving();
     expect(api.sent('autoscaler:set')).toEqual([]);
     await rest();
     expect(api.sent('autoscaler:set')).toEqual([{ ...ON, targetCpuUtilizationPercent: 80, maxReplicas: 12 }]);

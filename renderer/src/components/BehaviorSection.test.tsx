@@ -106,6 +106,10 @@ describe('BehaviorSection', () => {
     expect(last()?.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 60 }]);
     expect(screen.getAllByTestId('scaleDown-policy')).toHaveLength(1);
     expect(box('Scale-down policy 1 period')).toHaveValue(60);
+    // The last row too, not just the first.
+    fireEvent.click(screen.getByRole('button', { name: 'Remove scale-up policy 2' }));
+    expect(last()?.scaleUp.policies).toEqual([{ type: 'Percent', value: 100, periodSeconds: 5 }]);
+    expect(last()?.scaleDown.policies).toEqual([{ type: 'Pods', value: 1, periodSeconds: 60 }]);
   });
 
   it('an emptied box is sent as NaN, so the core names the field instead of the form guessing', () => {

@@ -23,6 +23,8 @@ afterEach(() => vi.useRealTimers());
 
 /** Lets the controls rest long enough for a running generator to be updated. */
 const rest = () => act(() => vi.advanceTimersByTimeAsync(1000));
+/** A pause shorter than the rest the panel waits for: a hand still moving the controls. */
+const moving = () => act(() => vi.advanceTimersByTimeAsync(300));
 
 /** A generator that reports back what it was asked for. */
 function generator() {
@@ -110,8 +112,11 @@ describe('LoadPanel', () => {
     const api = generator();
     renderWithStore(<LoadPanel />, api, { status: stackStatus(), loadReport: loadReport() });
     set('Request rate', 100);
+    await moving();
     set('Request rate', 120);
+    await moving();
     set('Reads', 80);
+    await moving();
     expect(api.sent('load:update')).toEqual([]);
     await rest();
     expect(api.sent('load:update')).toEqual([{ rps: 120, mix: mixFromReadPercent(80), zipfExponent: 1.1 }]);

@@ -29,6 +29,8 @@ afterEach(() => vi.useRealTimers());
 
 /** Lets the slider rest long enough for its draft to be sent, and the answer to land. */
 const rest = () => act(() => vi.advanceTimersByTimeAsync(1000));
+/** A pause shorter than the rest the slider waits for: a hand still dragging it. */
+const moving = () => act(() => vi.advanceTimersByTimeAsync(300));
 
 describe('ReplicasPanel', () => {
   it('shows desired and ready replicas from the status', () => {
@@ -70,8 +72,11 @@ describe('ReplicasPanel', () => {
     });
     renderWithStore(<ReplicasPanel />, api, { status: stackStatus({ desiredReplicas: 2 }) });
     fireEvent.change(slider(), { target: { value: '3' } });
+    await moving();
     fireEvent.change(slider(), { target: { value: '4' } });
+    await moving();
     fireEvent.click(screen.getByRole('button', { name: 'Increase Replicas' }));
+    await moving();
     expect(numberBox()).toHaveValue(5);
     expect(api.sent('stack:scale')).toEqual([]);
     await rest();
@@ -79,6 +84,17 @@ describe('ReplicasPanel', () => {
     expect(screen.getByTestId('desired-replicas')).toHaveTextContent('5');
     expect(screen.getByTestId('ready-replicas')).toHaveTextContent('2');
     expect(slider()).toHaveValue('5');
+  });
+
+  it('sends nothing when the slider comes back to the count it left', async () => {
+    const api = fakeApi({ 'stack:scale': ({ replicas }) => stackStatus({ desiredReplicas: replicas }) });
+    renderWithStore(<ReplicasPanel />, api, { status: stackStatus({ desiredReplicas: 2 }) });
+    fireEvent.change(slider(), { target: { value: '3' } });
+    await moving();
+    fireEvent.change(slider(), { target: { value: '2' } });
+    await rest();
+    expect(api.calls).toEqual([]);
+    expect(slider()).toHaveValue('2');
   });
 
   it('keeps the count inside 0..20 whatever is typed', async () => {
