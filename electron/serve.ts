@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ValidationError, toErrorData } from './core/errors.ts';
 import { openSession, type TargetChoice } from './core/session.ts';
 import { loadSettings } from './core/settings.ts';
-import { startWebServer } from './core/web.ts';
+import { bindAddress, startWebServer } from './core/web.ts';
 
 function parsePort(raw: string): number {
   const port = Number(raw);
@@ -52,6 +52,7 @@ export async function serve(argv: string[]): Promise<number> {
     strict: true,
   });
   const target = targetChoice(values);
+  bindAddress(values.host, values.share); // --host off loopback without --share: refused before any session opens
   const settings = await loadSettings(values.settings ?? process.env.SCALEDECK_SETTINGS);
   const session = await openSession({ settings, stack: values.stack, target });
   const web = await startWebServer({
