@@ -18,10 +18,10 @@ import {
   type AutoscalerProfile,
   type HpaBehaviorInput,
 } from '../electron/core/autoscaler.ts';
+import { SCRAPE_INTERVAL_SECONDS } from '../electron/core/targets/kit/scrape.ts';
 
 export const API_PORT = 8080;
 export const PROMETHEUS_PORT = 9090;
-export const SCRAPE_INTERVAL_SECONDS = 2;
 const DB_USER = 'scaledeck';
 const DB_NAME = 'scaledeck';
 /** Seconds a terminating API pod keeps serving before SIGTERM, while kube-proxy drops it from the Service. */

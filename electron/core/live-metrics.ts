@@ -14,9 +14,10 @@ import {
   parseRedisInfo,
   type KeyspaceCounters,
 } from './metrics/redis-info.ts';
+import { SCRAPE_INTERVAL_MS, SCRAPE_INTERVAL_SECONDS } from './targets/kit/scrape.ts';
 
-/** Prometheus' scrape interval on the Docker target (targets/docker/prometheus-config.ts). */
-export const SCRAPE_INTERVAL_SECONDS = 2;
+/** Prometheus' scrape interval on every target (targets/kit/scrape.ts). */
+export { SCRAPE_INTERVAL_SECONDS };
 
 export interface LiveMetricsSource {
   status(): Promise<StackStatus>;
@@ -197,7 +198,7 @@ export class LiveMetrics {
       client: new PrometheusClient(prometheusUrl),
       charts: this.queries,
       samplers: this.samplerCharts.flatMap((chart) => chart.samplers),
-      stepMs: this.options.stepMs ?? 2000,
+      stepMs: this.options.stepMs ?? SCRAPE_INTERVAL_MS,
       capacity: this.options.capacity ?? 3600,
     });
     this.feed = feed;

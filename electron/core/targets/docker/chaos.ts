@@ -10,7 +10,9 @@
 import type Dockerode from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
 import { ScaledeckError, ValidationError } from '../../errors.ts';
-import { containerName, waitFor } from './containers.ts';
+import { pollUntil } from '../kit/poll.ts';
+import { containerName } from './containers.ts';
+import { execInContainer } from './exec.ts';
 
 export const DELIBERATELY_DOWN_POLICY = 'no';
 const NORMAL_POLICY = 'unless-stopped';
@@ -59,7 +61,11 @@ export async function killPart(docker: Dockerode, name: string): Promise<void> {
     throw new ScaledeckError('NOT_DEPLOYED', `${name} does not exist; deploy the stack first`, 'what');
   await container.update({ RestartPolicy: { Name: DELIBERATELY_DOWN_POLICY, MaximumRetryCount: 0 } });
   await killContainer(docker, info.Id);
-  await waitFor(`${name} stopped`, 15_000, async () => !(await container.inspect()).State.Running);
+  await pollUntil(
+    `${name} stopped`,
+    { timeoutMs: 15_000 },
+    async (abortSignal) => !(await container.inspect({ abortSignal })).State.Running,
+  );
 }
 
 /** Starts a killed part again with its normal restart policy, and waits until it is healthy. */
@@ -74,31 +80,19 @@ export async function restorePart(docker: Dockerode, name: string, timeoutMs = 9
       if (error.statusCode !== 304) throw error;
     });
   }
-  await waitFor(`${name} healthy`, timeoutMs, async () => {
-    const state = (await container.inspect()).State;
+  await pollUntil(`${name} healthy`, { timeoutMs }, async (abortSignal) => {
+    const state = (await container.inspect({ abortSignal })).State;
     return state.Running && (state.Health === undefined || state.Health.Status === 'healthy');
   });
 }
 
-/** Runs a command in a container and returns its stdout (demultiplexed); throws on a non-zero exit. */
+/** Runs a command in a container and returns its stdout; throws on a non-zero exit. */
 export async function execText(docker: Dockerode, name: string, cmd: string[]): Promise<string> {
-  const exec = await docker.getContainer(name).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({});
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const sink = (into: Buffer[]) =>
-    ({ write: (chunk: Buffer) => into.push(chunk) }) as unknown as NodeJS.WritableStream;
-  docker.modem.demuxStream(stream, sink(out), sink(err));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
-  });
-  const { ExitCode } = await exec.inspect();
-  if (ExitCode !== 0)
+  const result = await execInContainer(docker, name, cmd);
+  if (result.exitCode !== 0)
     throw new ScaledeckError(
       'EXEC_FAILED',
-      `${cmd[0]} in ${name} exited with ${ExitCode}: ${Buffer.concat(err).toString().trim()}`,
+      `${cmd[0]} in ${name} exited with ${result.exitCode}: ${result.stderr.trim()}`,
     );
-  return Buffer.concat(out).toString();
+  return result.stdout;
 }

@@ -79,29 +79,3 @@ export async function removeContainer(docker: Dockerode, id: string): Promise<vo
     if (status !== 404 && status !== 409) throw error;
   }
 }
-
-export async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined | null | false>,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new ScaledeckError(
-        'TIMEOUT',
-        `${what} did not happen within ${Math.round(timeoutMs / 1000)} s${detail}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

@@ -6,6 +6,8 @@ export const LABEL = {
   desiredReplicas: 'scaledeck.desired-replicas',
   autoscaler: 'scaledeck.autoscaler',
   stateSeq: 'scaledeck.state-seq',
+  /** On each replica: the hash of the spec it was created from (image ID and settings), see replicaSpecHash. */
+  replicaSpec: 'scaledeck.replica-spec',
 } as const;
 
 export type Role = 'api' | 'postgres' | 'redis' | 'lb' | 'prometheus' | 'state' | 'network' | 'data';

@@ -2,18 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors.ts';
 import { parseSettings, resolveImages } from '../../settings.ts';
 import { healthOf } from './containers.ts';
+import { generateSecrets } from '../kit/secrets.ts';
 import { validateStackName } from '../kit/stack-name.ts';
 import { stackNames } from './names.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { prometheusConfig } from './prometheus-config.ts';
 import {
   frontEndpoint,
-  generateSecrets,
   loadBalancerSpec,
   postgresSpec,
   prometheusSpec,
   redisSpec,
   replicaSpec,
+  replicaSpecHash,
   secretsFromEnv,
   stateSpec,
   type StackContext,
@@ -164,5 +165,22 @@ describe('settings and names', () => {
     expect(validateStackName('demo-1')).toBe('demo-1');
     expect(() => validateStackName('Bad Name')).toThrow(/stack/);
     expect(() => validateStackName('')).toThrow(/stack/);
+  });
+});
+
+describe('replica spec hash', () => {
+  const id = 'sha256:aaaa';
+  it('is the same for the same image and settings, whatever the secrets', () => {
+    const a = context();
+    const b = { ...context(), secrets: generateSecrets() };
+    expect(replicaSpecHash(a, id)).toBe(replicaSpecHash(b, id));
+  });
+
+  it('changes with the image ID or any setting that reaches the replica', () => {
+    const hash = replicaSpecHash(context(), id);
+    expect(replicaSpecHash(context(), 'sha256:bbbb')).not.toBe(hash);
+    expect(replicaSpecHash(context({ replicaCpus: 1 }), id)).not.toBe(hash);
+    expect(replicaSpecHash(context({ drainSeconds: 7 }), id)).not.toBe(hash);
+    expect(replicaSpecHash(context({ rateLimitPerSecond: 3 }), id)).not.toBe(hash);
   });
 });

@@ -2,9 +2,10 @@
  * Pure: the engine's create options for every container of a stack, from settings, names and
  * secrets. No I/O here, so the whole shape of a stack is unit-testable.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ContainerCreateOptions } from 'dockerode';
 import type { ResolvedImages, Settings } from '../../settings.ts';
+import type { StackSecrets } from '../kit/secrets.ts';
 import { LABEL, stackLabels, type Role } from './labels.ts';
 import type { StackNames } from './names.ts';
 
@@ -15,11 +16,7 @@ const DB_USER = 'scaledeck';
 const DB_NAME = 'scaledeck';
 const SECOND_NS = 1_000_000_000;
 
-export interface StackSecrets {
-  postgresPassword: string;
-  jwtSecret: string;
-  adminPassword: string;
-}
+export type { StackSecrets };
 
 /** Generated once per stack; they live in the PostgreSQL container's environment on the engine. */
 export const SECRET_ENV = {
@@ -27,14 +24,6 @@ export const SECRET_ENV = {
   jwtSecret: 'SCALEDECK_JWT_SECRET',
   adminPassword: 'SCALEDECK_ADMIN_PASSWORD',
 } as const satisfies Record<keyof StackSecrets, string>;
-
-export function generateSecrets(): StackSecrets {
-  return {
-    postgresPassword: randomBytes(24).toString('hex'),
-    jwtSecret: randomBytes(48).toString('base64url'),
-    adminPassword: randomBytes(18).toString('base64url'),
-  };
-}
 
 /** Reads the secrets back from the PostgreSQL container's env (re-attach after a restart). */
 export function secretsFromEnv(env: readonly string[]): StackSecrets | null {
@@ -183,6 +172,21 @@ export function replicaSpec(ctx: StackContext, name: string): ContainerCreateOpt
     },
     HostConfig: { ...spec.HostConfig, NanoCpus: Math.round(ctx.settings.replicaCpus * SECOND_NS) },
   };
+}
+
+/**
+ * What makes two replicas interchangeable: the image (by ID, so a rebuilt tag counts as a change)
+ * and everything the settings put into the replica's create options. Names and secrets are held
+ * fixed (a replica's name is its own; secrets do not change within a stack and stay out of labels).
+ */
+export function replicaSpecHash(ctx: StackContext, apiImageId: string): string {
+  const fixed: StackContext = {
+    ...ctx,
+    images: { ...ctx.images, api: apiImageId },
+    secrets: { postgresPassword: '-', jwtSecret: '-', adminPassword: '-' },
+  };
+  const spec = replicaSpec(fixed, 'replica');
+  return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
 }
 
 export function loadBalancerSpec(ctx: StackContext): ContainerCreateOptions {
