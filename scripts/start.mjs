@@ -36,10 +36,10 @@ function run(command, args, options = {}) {
 }
 
 /** Re-runs this script under a Node that runs Scaledeck when this one is too old. */
-function ensureNode() {
+async function ensureNode() {
   let dir;
   try {
-    dir = recentNodeDir(say);
+    dir = await recentNodeDir(say);
   } catch (error) {
     fail(error.message);
   }
@@ -165,7 +165,7 @@ function downloadElectron(limitSeconds) {
 }
 
 async function main(argv) {
-  ensureNode();
+  await ensureNode();
   ensurePackages(root);
   ensurePackages(join(root, 'service'));
   ensureBuild();

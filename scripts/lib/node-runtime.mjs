@@ -5,9 +5,10 @@
 // old Node is replaced from the one registry the machine already reaches.
 // As a script: prints the folder that holds the right `node`, fetching it when needed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const MIN_NODE = [22, 18];
@@ -35,46 +36,89 @@ function packageName() {
   return `node-${os}-${arch}`;
 }
 
-/** The folder holding a recent `node` (this one's when recent enough), fetched once into the cache. */
-export function recentNodeDir(log = (line) => process.stderr.write(`${line}\n`)) {
+/** The folder holding a recent `node` (null: this one is recent enough), fetched once into the cache. */
+export async function recentNodeDir(log = (line) => process.stderr.write(`${line}\n`)) {
   if (nodeIsRecent()) return null;
   const pkg = packageName();
   const prefix = join(cacheDir(), 'node24');
   // Every node-<os>-<arch> package keeps its binary in bin/ (node.exe on Windows).
   const binDir = join(prefix, 'node_modules', pkg, 'bin');
   const binary = join(binDir, process.platform === 'win32' ? 'node.exe' : 'node');
-  if (!existsSync(binary)) {
-    log(
-      `scaledeck: Node ${process.versions.node} is older than ${MIN_NODE.join('.')}; fetching Node ${FETCHED_MAJOR} (${pkg}) from the npm registry into ${prefix}`,
+  if (existsSync(binary)) return binDir;
+  log(
+    `scaledeck: Node ${process.versions.node} is older than ${MIN_NODE.join('.')}; fetching Node ${FETCHED_MAJOR} (${pkg}) from the npm registry into ${prefix}`,
+  );
+  mkdirSync(prefix, { recursive: true });
+  if (hasNpm()) npmInstall(pkg, prefix);
+  else await registryInstall(pkg, join(prefix, 'node_modules', pkg));
+  if (!existsSync(binary))
+    throw new Error(
+      `could not fetch ${pkg}@${FETCHED_MAJOR}; install Node ${FETCHED_MAJOR} LTS from https://nodejs.org`,
     );
-    mkdirSync(prefix, { recursive: true });
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = spawnSync(
-      npm,
-      [
-        'install',
-        '--prefix',
-        prefix,
-        '--no-save',
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error',
-        `${pkg}@${FETCHED_MAJOR}`,
-      ],
-      { stdio: ['ignore', 2, 2], shell: process.platform === 'win32' },
-    );
-    if (result.status !== 0 || !existsSync(binary))
-      throw new Error(
-        `could not fetch ${pkg}@${FETCHED_MAJOR} with npm; install Node ${FETCHED_MAJOR} LTS from https://nodejs.org`,
-      );
-  }
   return binDir;
+}
+
+const npmCommand = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function hasNpm() {
+  return (
+    spawnSync(npmCommand, ['--version'], { stdio: 'ignore', shell: process.platform === 'win32' }).status ===
+    0
+  );
+}
+
+/** npm knows the user's registry, proxy and credentials: the first choice. */
+function npmInstall(pkg, prefix) {
+  const args = ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error'];
+  // npm's own output goes to stderr: stdout carries only the folder this script prints.
+  spawnSync(npmCommand, [...args, `${pkg}@${FETCHED_MAJOR}`], {
+    stdio: ['ignore', 2, 2],
+    shell: process.platform === 'win32',
+  });
+}
+
+/**
+ * Without npm (e.g. Debian's nodejs package alone), the same package straight from the registry:
+ * the newest 24.x, its tarball checked against the registry's sha512, unpacked with tar.
+ */
+async function registryInstall(pkg, target) {
+  const registry = (process.env.npm_config_registry || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
+  const meta = await (
+    await fetch(`${registry}${pkg}`, { headers: { accept: 'application/vnd.npm.install-v1+json' } })
+  ).json();
+  const newest = Object.keys(meta.versions ?? {})
+    .filter((version) => /^\d+\.\d+\.\d+$/.test(version) && version.startsWith(`${FETCHED_MAJOR}.`))
+    .sort((a, b) => compareVersions(b, a))[0];
+  if (!newest) throw new Error(`the registry at ${registry} has no ${pkg}@${FETCHED_MAJOR}`);
+  const { tarball, integrity } = meta.versions[newest].dist;
+  const bytes = Buffer.from(await (await fetch(tarball)).arrayBuffer());
+  const [algorithm, expected] = integrity.split('-');
+  if (createHash(algorithm).update(bytes).digest('base64') !== expected)
+    throw new Error(`${tarball} does not match its ${algorithm} checksum`);
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), '.fetch-'));
+  try {
+    writeFileSync(join(staging, 'package.tgz'), bytes);
+    const untar = spawnSync('tar', ['-xzf', join(staging, 'package.tgz'), '-C', staging], {
+      stdio: ['ignore', 2, 2],
+    });
+    if (untar.status !== 0) throw new Error(`tar could not unpack ${tarball}`);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(join(staging, 'package'), target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function compareVersions(a, b) {
+  const [x, y] = [a, b].map((version) => version.split('.').map(Number));
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === '--check') process.exit(nodeIsRecent() ? 0 : 1);
   try {
-    const dir = recentNodeDir();
+    const dir = await recentNodeDir();
     process.stdout.write(`${dir ?? ''}\n`);
   } catch (error) {
     process.stderr.write(`scaledeck: ${error.message}\n`);
