@@ -7,7 +7,7 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScaledeckError } from '../../errors.ts';
 import { loadSettings, resolveImages } from '../../settings.ts';
-import { buildApiImage, contextFilter, ensureImage } from './images.ts';
+import { API_IMAGE_REPO, buildApiImage, contextFilter, ensureImage } from './images.ts';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 
 const docker = new Dockerode();
@@ -79,6 +79,49 @@ describe('images', () => {
     expect(error).toBeInstanceOf(ScaledeckError);
     expect((error as ScaledeckError).field).toBe('settings.images.redis');
     expect((error as Error).message).toMatch(/settings\.images\.redis/);
+  });
+
+  it('the default tag hashes the build inputs: context files and Dockerfile, not only the base image', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'scaledeck-context-'));
+    const built: string[] = [];
+    const build = async () => {
+      const tagged = await buildApiImage(docker, { nodeBase, contextDir: dir });
+      built.push(tagged);
+      return tagged;
+    };
+    try {
+      await mkdir(path.join(dir, 'src'));
+      await writeFile(path.join(dir, 'src/app.js'), 'v1');
+      await writeFile(path.join(dir, '.dockerignore'), '*.log\n');
+      await writeFile(
+        path.join(dir, 'Dockerfile'),
+        'ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY src /ctx/src\n',
+      );
+      const first = await build();
+      expect(first.startsWith(`${API_IMAGE_REPO}:`)).toBe(true);
+      // Unchanged inputs, and a change to an ignored file: the same tag, so a redeploy replaces nothing.
+      expect(await build()).toBe(first);
+      await writeFile(path.join(dir, 'debug.log'), 'not sent');
+      expect(await build()).toBe(first);
+
+      await writeFile(path.join(dir, 'src/app.js'), 'v2');
+      const changedSource = await build();
+      expect(changedSource).not.toBe(first);
+
+      await writeFile(
+        path.join(dir, 'Dockerfile'),
+        'ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY src /app/src\n',
+      );
+      const changedDockerfile = await build();
+      expect(new Set([first, changedSource, changedDockerfile]).size).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      for (const ref of new Set(built))
+        await docker
+          .getImage(ref)
+          .remove({ force: true })
+          .catch(() => undefined);
+    }
   });
 
   it('reads .dockerignore the simple way', () => {

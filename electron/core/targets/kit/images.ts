@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { pack } from 'tar-fs';
@@ -48,9 +48,52 @@ export function contextFilter(contextDir: string): (relativePath: string) => boo
   };
 }
 
+/** The files the build context sends, relative to its root, sorted: what contextFilter lets through. */
+export function contextFiles(contextDir: string): string[] {
+  const ignored = contextFilter(contextDir);
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(path.join(contextDir, relative), { withFileTypes: true })) {
+      const child = relative === '' ? entry.name : path.join(relative, entry.name);
+      // An ignored directory is not descended into, as in the packed context.
+      if (ignored(child)) continue;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
+}
+
+/**
+ * A hash of everything the image is made from: every file the context sends (path, executable
+ * bit, contents or link target; the Dockerfile among them), the base image by reference and by
+ * ID (a re-pulled or rebuilt base under the same tag counts), and the build arguments.
+ */
+export function buildInputsHash(contextDir: string, base: { ref: string; id: string | null }): string {
+  const hash = createHash('sha256');
+  const field = (value: string | Buffer) => {
+    hash.update(String(Buffer.byteLength(value)));
+    hash.update(':');
+    hash.update(value);
+  };
+  field(`base ${base.ref} ${base.id ?? '-'}`);
+  field(`buildargs NODE_IMAGE=${base.ref}`);
+  for (const file of contextFiles(contextDir)) {
+    const absolute = path.join(contextDir, file);
+    const stat = lstatSync(absolute);
+    field(
+      `${file.split(path.sep).join('/')} ${stat.isSymbolicLink() ? 'link' : stat.mode & 0o111 ? 'exec' : 'file'}`,
+    );
+    field(stat.isSymbolicLink() ? readlinkSync(absolute) : readFileSync(absolute));
+  }
+  return hash.digest('hex');
+}
+
 /**
  * Builds the User API image from service/, streaming the build's own output lines as progress.
- * The tag carries a hash of the build inputs so a warm rebuild is a cache hit.
+ * The tag carries a hash of the build inputs: a warm rebuild of unchanged inputs is a cache hit
+ * under the same tag, and any change to them gives a new tag (so a redeploy rolls the replicas).
  */
 export async function buildApiImage(
   docker: Dockerode,
@@ -66,7 +109,16 @@ export async function buildApiImage(
   const ignored = contextFilter(contextDir);
   const tag =
     options.tag ??
-    `${API_IMAGE_REPO}:${createHash('sha256').update(options.nodeBase).digest('hex').slice(0, 12)}`;
+    `${API_IMAGE_REPO}:${buildInputsHash(contextDir, {
+      ref: options.nodeBase,
+      id: await docker
+        .getImage(options.nodeBase)
+        .inspect()
+        .then(
+          (image) => image.Id,
+          () => null,
+        ),
+    }).slice(0, 12)}`;
   const context = pack(contextDir, { ignore: (name) => ignored(path.relative(contextDir, name)) });
   const stream: NodeJS.ReadableStream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: tag,
