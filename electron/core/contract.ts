@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
 import type { Channel } from './channels.ts';
+import { targetSelectSchema, type TargetKind } from './targets/registry.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
@@ -94,7 +95,7 @@ export interface ReplicaStatus {
 }
 
 export interface StackStatus {
-  target: 'docker' | 'kubernetes';
+  target: TargetKind;
   stack: string;
   /** absent: nothing deployed; running: every part healthy and desired = ready; degraded otherwise. */
   phase: 'absent' | 'running' | 'degraded';
@@ -158,29 +159,9 @@ const zipfExponent = z
 const since = z.strictObject({ since: z.number('must be epoch milliseconds').finite().optional() });
 const empty = z.strictObject({});
 
-/** A Kubernetes namespace name (an RFC 1123 label), as kubectl accepts it. */
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** target:select: the target the session switches to (targets:list ids: 'docker', 'kubernetes:<context>'). */
-export const targetSelectSchema = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({ kind: z.literal('docker') }),
-    z.strictObject({
-      kind: z.literal('kubernetes'),
-      context: z
-        .string('must be the name of a kube context (see targets:list)')
-        .trim()
-        .min(1, 'must be the name of a kube context (see targets:list)'),
-      namespace: z
-        .string('must be a namespace name')
-        .regex(NAMESPACE_NAME, 'must be a namespace name: lowercase letters, digits and -, at most 63')
-        .optional(),
-    }),
-  ],
-  { error: 'must be docker or kubernetes' },
-);
-export type TargetRequest = z.output<typeof targetSelectSchema>;
+// Each target kind brings its own target:select shape (targets/<kind>/descriptor.ts).
+export { targetSelectSchema } from './targets/registry.ts';
+export type { TargetKind, TargetRequest } from './targets/registry.ts';
 
 export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number }) {
   const commands = commandSchemas(limits.maxReplicas);
@@ -236,7 +217,7 @@ export type InputOf<C extends Channel> = z.input<ChannelSchemas[C]>;
 export type ParsedInputOf<C extends Channel> = z.output<ChannelSchemas[C]>;
 
 export interface TargetInfo {
-  kind: 'docker' | 'kubernetes';
+  kind: TargetKind;
   id: string;
   label: string;
   available: boolean;
@@ -248,7 +229,7 @@ export interface TargetInfo {
 
 /** The target the session talks to now; its id is the one targets:list gives it. */
 export interface CurrentTarget {
-  kind: 'docker' | 'kubernetes';
+  kind: TargetKind;
   id: string;
   label: string;
   /** Kubernetes only: the kube context and the stack's namespace in it. */

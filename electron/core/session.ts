@@ -3,11 +3,13 @@
  * `handle(channel, input)`, that validates input with the channel's schema and returns
  * { ok: true, value } or { ok: false, error }. It owns the Controller (reconcile + autoscaler
  * loops), one LoadGenerator at a time, the live metrics feed, the timeline and chaos actions.
- * The target, its controller and its metrics feed are one unit (TargetParts): target:select opens
- * another target, re-attaches to what runs there, and only then swaps the parts and disposes the old
- * ones (the old stack keeps running). dispose() stops every loop and poller.
+ * The target, its controller and its metrics feed are one unit (TargetParts, session-parts.ts, from
+ * the target registry): target:select (session-switch.ts) opens another target, re-attaches to what
+ * runs there, and only then swaps the parts and disposes the old ones (the old stack keeps running).
+ * The load generator lives in session-load.ts, chaos in session-chaos.ts. dispose() stops every
+ * loop and poller.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import {
   COMMAND_CHANNELS,
   channelSchemas,
@@ -23,35 +25,25 @@ import {
   type SequencedEvent,
   type StackStatus,
   type TargetInfo,
-  type TargetRequest,
   type UiEvent,
   type ValueOf,
 } from './contract.ts';
-import { Controller } from './controller.ts';
+import type { Controller } from './controller.ts';
 import { ScaledeckError, ValidationError, httpStatusOf, parseOrThrow, toErrorData } from './errors.ts';
-import { LiveMetrics } from './live-metrics.ts';
-import { LoadGenerator, LoadOptionsError, TargetNotAllowedError, type LoadReport } from './loadgen.ts';
+import type { LiveMetrics } from './live-metrics.ts';
+import { LoadOptionsError, TargetNotAllowedError } from './loadgen.ts';
+import { kill, restore } from './session-chaos.ts';
+import { SessionLoad, type SessionLoadHost } from './session-load.ts';
+import { createParts, disposeParts, type TargetParts } from './session-parts.ts';
+import { TargetSwitch, type SwitchHost } from './session-switch.ts';
 import type { Settings } from './settings.ts';
-import { DockerTarget } from './targets/docker/docker-target.ts';
-import { assertEngine, createDockerClient } from './targets/docker/connect.ts';
-import { KubernetesTarget } from './targets/kubernetes/kubernetes-target.ts';
-import { loadKubeConfig } from './targets/kubernetes/connect.ts';
-import { KUBE_CONTEXT_FIX, listKubeContexts } from './targets/kubernetes/contexts.ts';
-import type { LiveTarget } from './targets/target.ts';
+import { createDockerClient } from './targets/docker/connect.ts';
+import { DEFAULT_TARGET, listTargets } from './targets/registry.ts';
+import type { LiveTarget, TargetChoice, TargetContext } from './targets/target.ts';
+import { SCRAPE_INTERVAL_MS } from './targets/kit/scrape.ts';
 import { Timeline, type SequencedListener } from './timeline.ts';
 
-/** Where the session's stack runs: the local Docker engine (default) or a kube context. */
-export type TargetChoice =
-  | { kind: 'docker' }
-  | {
-      kind: 'kubernetes';
-      /** Default: the kubeconfig's current context. */
-      context?: string | undefined;
-      /** Default: scaledeck-<stack>. */
-      namespace?: string | undefined;
-      /** A path list like KUBECONFIG; default: $KUBECONFIG, else ~/.kube/config. */
-      kubeconfig?: string | undefined;
-    };
+export type { TargetChoice } from './targets/target.ts';
 
 export interface SessionOptions {
   settings: Settings;
@@ -73,19 +65,6 @@ export interface SessionOptions {
 
 type Handlers = { [C in Channel]: (input: ParsedInputOf<C>) => Promise<ValueOf<C>> };
 
-const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
-const DOCKER_FIX =
-  'start the Docker engine (e.g. `sudo systemctl start docker` or `dockerd &`), then refresh';
-
-/** Everything that belongs to one target; a switch replaces it as a whole. */
-interface TargetParts {
-  readonly current: CurrentTarget;
-  readonly target: LiveTarget;
-  readonly controller: Controller;
-  readonly metrics: LiveMetrics;
-  attached: boolean;
-}
-
 type LongOperation = 'deploy' | 'teardown';
 
 export class Session {
@@ -98,11 +77,9 @@ export class Session {
   /** The kubeconfig path list the session was opened with; switches read the same files. */
   private readonly kubeconfig: string | undefined;
   private live: TargetParts;
-  /** The target a switch in flight is opening; commands wait for nothing and are refused meanwhile. */
-  private switching: CurrentTarget | null = null;
+  private readonly switcher: TargetSwitch;
   private readonly operations: LongOperation[] = [];
-  private load: LoadGenerator | null = null;
-  private loadStarting = false;
+  private readonly load: SessionLoad;
   private disposed = false;
   private lastProgressStep = '';
   private readonly recentFeedErrors = new Map<string, number>();
@@ -111,10 +88,11 @@ export class Session {
     this.options = options;
     this.settings = options.settings;
     this.docker = options.docker ?? createDockerClient();
-    this.kubeconfig =
-      options.kubeconfig ?? (options.target?.kind === 'kubernetes' ? options.target.kubeconfig : undefined);
+    this.kubeconfig = options.kubeconfig ?? options.target?.kubeconfig;
     this.timeline = new Timeline(options.timelineCapacity);
-    this.live = this.createParts(options.target ?? { kind: 'docker' });
+    this.load = new SessionLoad(this.loadHost());
+    this.live = this.createParts(options.target ?? { kind: DEFAULT_TARGET });
+    this.switcher = new TargetSwitch(this.switchHost());
     this.schemas = channelSchemas({
       maxReplicas: this.settings.maxReplicas,
       maxLoadRps: this.settings.maxLoadRps,
@@ -133,17 +111,23 @@ export class Session {
         await this.attach();
         return this.controller.setAutoscaler(input);
       },
-      'load:start': (input) => this.startLoad(input),
-      'load:update': async (input) => this.updateLoad(input),
-      'load:stop': () => this.stopLoad(),
-      'load:status': async () => this.load?.report() ?? null,
-      'chaos:kill': (input) => this.kill(input.what, input.replica),
-      'chaos:restore': (input) => this.restore(input.what),
+      'load:start': (input) => this.load.start(input),
+      'load:update': async (input) => this.load.update(input),
+      'load:stop': () => this.load.stop(),
+      'load:status': async () => this.load.report(),
+      'chaos:kill': async (input) => {
+        await this.attach();
+        return kill(this.target, (event) => this.emit(event), input.what, input.replica);
+      },
+      'chaos:restore': async (input) => {
+        await this.attach();
+        return restore(this.target, (event) => this.emit(event), input.what);
+      },
       'metrics:charts': async () => this.metrics.charts(),
       'metrics:snapshot': async (input) => this.metrics.snapshot(input.since),
       'timeline:list': async (input) => this.timeline.list(input.since),
       'target:current': async () => this.live.current,
-      'target:select': (input) => this.selectTarget(input),
+      'target:select': (input) => this.switcher.select(input),
     };
   }
 
@@ -164,26 +148,59 @@ export class Session {
     return this.live.current;
   }
 
+  private get context(): TargetContext {
+    return {
+      settings: this.settings,
+      stack: this.options.stack ?? 'default',
+      docker: this.docker,
+      kubeconfig: this.kubeconfig,
+    };
+  }
+
   /** Builds a target with its controller and feed; its events reach the timeline once it is the live one. */
   private createParts(choice: TargetChoice): TargetParts {
-    const target = createTarget(choice, this.docker, this.options);
-    const controller = new Controller(target, { maxReplicas: this.settings.maxReplicas });
-    const metrics = new LiveMetrics(target, {
-      cpuLimitCores: this.settings.replicaCpus,
-      load: () => this.load?.report() ?? null,
-      stepMs: this.options.metricsStepMs ?? 2000,
+    return createParts(choice, {
+      context: this.context,
+      metricsStepMs: this.options.metricsStepMs ?? SCRAPE_INTERVAL_MS,
+      load: () => this.load.report(),
+      onEvent: (parts, event) => {
+        if (this.live === parts) this.onCoreEvent(event);
+      },
     });
-    const parts: TargetParts = {
-      current: describeTarget(target),
-      target,
-      controller,
-      metrics,
-      attached: false,
+  }
+
+  private loadHost(): SessionLoadHost {
+    return {
+      status: () => this.status(),
+      emit: (event) => this.emit(event),
+      maxLoadRps: this.settings.maxLoadRps,
+      isDisposed: () => this.disposed,
     };
-    controller.observe((event) => {
-      if (this.live === parts) this.onCoreEvent(event);
-    });
-    return parts;
+  }
+
+  private switchHost(): SwitchHost {
+    return {
+      live: () => this.live,
+      isDisposed: () => this.disposed,
+      kubeconfig: this.kubeconfig,
+      busyReason: (from) => {
+        const operation = this.operations[0];
+        if (operation !== undefined)
+          return `a ${operation} is running on ${from.label}; switch target once it has finished (switching does not queue behind it)`;
+        if (this.load.starting) return 'a load is starting; switch target once it runs (the switch stops it)';
+        return null;
+      },
+      createParts: (choice) => this.createParts(choice),
+      attach: (parts) => this.attach(parts),
+      emit: (event) => this.emit(event),
+      swap: async (parts) => {
+        await this.load.drop();
+        const old = this.live;
+        this.live = parts;
+        this.recentFeedErrors.clear();
+        return old;
+      },
+    };
   }
 
   /**
@@ -251,10 +268,11 @@ export class Session {
   private run<C extends Channel>(channel: C, input: unknown): Promise<ValueOf<C>> {
     if (this.disposed) throw new ScaledeckError('DISPOSED', 'the session has ended');
     // A command now would land on the target being left; target:select says so itself.
-    if (this.switching !== null && COMMAND_CHANNELS.has(channel) && channel !== 'target:select')
+    const switching = this.switcher.switching;
+    if (switching !== null && COMMAND_CHANNELS.has(channel) && channel !== 'target:select')
       throw new ScaledeckError(
         'BUSY',
-        `${channel}: the session is switching to ${this.switching.label}; try again once it has switched`,
+        `${channel}: the session is switching to ${switching.label}; try again once it has switched`,
       );
     const parsed = parseOrThrow(this.schemas[channel], input ?? {}) as ParsedInputOf<C>;
     return (this.handlers[channel] as (input: ParsedInputOf<C>) => Promise<ValueOf<C>>)(parsed);
@@ -300,7 +318,7 @@ export class Session {
       (at, points) => {
         // The running load's report rides along, so the UI's numbers move without polling.
         if (!this.disposed && this.live === parts)
-          this.emit({ type: 'metrics', at, points, load: this.load?.report() ?? null });
+          this.emit({ type: 'metrics', at, points, load: this.load.report() });
       },
       (message, query) => {
         if (this.live === parts) this.feedError(message, query);
@@ -374,228 +392,16 @@ export class Session {
   private async teardownNow(deleteVolumes: boolean): Promise<{ removed: true }> {
     await this.target.assertReachable();
     this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'started' });
-    await this.load?.stop({ drain: false });
+    await this.load.halt();
     this.metrics.stop();
     await this.controller.teardown({ deleteVolumes });
     this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'done' });
     return { removed: true };
   }
 
-  private async listTargets(): Promise<TargetInfo[]> {
-    const docker: TargetInfo = {
-      kind: 'docker',
-      id: 'docker',
-      label: 'Local Docker engine',
-      available: true,
-    };
-    try {
-      await assertEngine(this.docker);
-    } catch (error) {
-      docker.available = false;
-      docker.reason = toErrorData(error).message;
-      docker.fix = DOCKER_FIX;
-    }
-    // Every kube context with its reachability; target:select switches the session to one.
-    return [docker, ...(await listKubeContexts(this.kubeconfig))];
-  }
-
-  // ---- switching target ----------------------------------------------------------------------
-
-  /**
-   * Opens the requested target and re-attaches to the stack running there, then swaps it in and
-   * disposes the old target's loops, informers and tunnels (its stack keeps running: switching
-   * back re-attaches). Refused while a deploy or teardown runs (it does not queue: the user would
-   * not see which target it ends on). A running load stops, since it aims at the old stack's load
-   * balancer. Any failure leaves the session on its current target, with nothing changed.
-   */
-  private async selectTarget(request: TargetRequest): Promise<CurrentTarget> {
-    const from = this.live.current;
-    if (this.switching !== null)
-      throw new ScaledeckError(
-        'BUSY',
-        `already switching to ${this.switching.label}; choose again once that switch has finished`,
-      );
-    const operation = this.operations[0];
-    if (operation !== undefined)
-      throw new ScaledeckError(
-        'BUSY',
-        `a ${operation} is running on ${from.label}; switch target once it has finished (switching does not queue behind it)`,
-      );
-    if (this.loadStarting)
-      throw new ScaledeckError(
-        'BUSY',
-        'a load is starting; switch target once it runs (the switch stops it)',
-      );
-    const choice = this.choiceFor(request);
-    const wanted = requestedTarget(request);
-    const sameTarget =
-      wanted.id === from.id &&
-      (request.kind === 'docker' || request.namespace === undefined || request.namespace === from.namespace);
-    if (sameTarget) {
-      await this.attachOrExplain(this.live, from);
-      return from;
-    }
-    let parts: TargetParts;
-    try {
-      parts = this.createParts(choice);
-    } catch (error) {
-      throw unavailable(wanted, from, error);
-    }
-    this.switching = wanted;
-    this.emit({ type: 'target', at: Date.now(), status: 'switching', from, to: wanted });
-    try {
-      await this.attachOrExplain(parts, from);
-      if (this.disposed) throw new ScaledeckError('DISPOSED', 'the session has ended');
-    } catch (error) {
-      parts.metrics.stop();
-      await parts.controller.dispose();
-      this.switching = null;
-      if (!this.disposed)
-        this.emit({
-          type: 'target',
-          at: Date.now(),
-          status: 'failed',
-          from,
-          to: wanted,
-          detail: toErrorData(error).message,
-        });
-      throw error;
-    }
-    // The generator aims at the old stack's load balancer: it stops with the switch.
-    if (this.load !== null && LOAD_ACTIVE.has(this.load.report().state))
-      await this.load.stop({ drain: false });
-    this.load = null;
-    const old = this.live;
-    this.live = parts;
-    this.switching = null;
-    this.recentFeedErrors.clear();
-    old.metrics.stop();
-    await old.controller.dispose();
-    this.emit({ type: 'target', at: Date.now(), status: 'switched', from, to: parts.current });
-    return parts.current;
-  }
-
-  /** A kube context must exist in the kubeconfig the session reads: else a clear error naming context. */
-  private choiceFor(request: TargetRequest): TargetChoice {
-    if (request.kind === 'docker') return { kind: 'docker' };
-    let known: string[];
-    try {
-      known = loadKubeConfig({ kubeconfig: this.kubeconfig })
-        .getContexts()
-        .map((context) => context.name);
-    } catch (error) {
-      throw new ScaledeckError('TARGET_UNAVAILABLE', toErrorData(error).message, 'context');
-    }
-    if (!known.includes(request.context))
-      throw new ValidationError(
-        'context',
-        `no kube context named "${request.context}" in the kubeconfig; known: ${known.join(', ') || 'none'} (targets:list shows each with its reachability)`,
-      );
-    return {
-      kind: 'kubernetes',
-      context: request.context,
-      namespace: request.namespace,
-      kubeconfig: this.kubeconfig,
-    };
-  }
-
-  private async attachOrExplain(parts: TargetParts, from: CurrentTarget): Promise<void> {
-    try {
-      await this.attach(parts);
-    } catch (error) {
-      throw unavailable(parts.current, from, error);
-    }
-  }
-
-  // ---- load ----------------------------------------------------------------------------------
-
-  private async startLoad(input: ParsedInputOf<'load:start'>): Promise<LoadReport> {
-    if (this.loadStarting || (this.load !== null && LOAD_ACTIVE.has(this.load.report().state)))
-      throw new ScaledeckError(
-        'LOAD_RUNNING',
-        'a load is already running; stop it or change it with load:update',
-      );
-    this.loadStarting = true;
-    try {
-      const status = await this.status();
-      const baseUrl = status.endpoints.loadBalancer;
-      if (status.phase === 'absent' || baseUrl === null)
-        throw new ScaledeckError('NOT_DEPLOYED', `stack ${status.stack} is not deployed; deploy it first`);
-      // The generator only ever gets the stack's own load balancer as its target.
-      const generator = new LoadGenerator({
-        baseUrl,
-        rate: input.rps,
-        maxRate: this.settings.maxLoadRps,
-        durationSeconds: input.durationSeconds,
-        ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
-        ...(input.mix === undefined ? {} : { mix: input.mix }),
-        ...(input.zipfExponent === undefined ? {} : { zipfExponent: input.zipfExponent }),
-      });
-      this.load = generator;
-      await generator.start();
-      const report = generator.report();
-      this.emit({ type: 'load', at: Date.now(), kind: 'started', report });
-      void generator.done().then((final) => {
-        if (!this.disposed) this.emit({ type: 'load', at: Date.now(), kind: 'stopped', report: final });
-      });
-      return report;
-    } finally {
-      this.loadStarting = false;
-    }
-  }
-
-  private activeLoad(): LoadGenerator {
-    if (this.load === null || !LOAD_ACTIVE.has(this.load.report().state))
-      throw new ScaledeckError('NO_LOAD', 'no load is running; start one with load:start');
-    return this.load;
-  }
-
-  private updateLoad(input: ParsedInputOf<'load:update'>): LoadReport {
-    const load = this.activeLoad();
-    if (input.rps === undefined && input.mix === undefined && input.zipfExponent === undefined)
-      throw new ValidationError('rps', 'give at least one of rps, mix, zipfExponent');
-    // Checked together first, so nothing is half-applied.
-    if (input.mix !== undefined) {
-      const merged = { ...load.report().mix, ...input.mix };
-      if (Object.values(merged).every((weight) => weight === 0))
-        throw new ValidationError('mix', 'at least one weight must be > 0');
-    }
-    if (input.rps !== undefined) load.setRate(input.rps);
-    if (input.mix !== undefined) load.setMix(input.mix);
-    if (input.zipfExponent !== undefined) load.setZipfExponent(input.zipfExponent);
-    const report = load.report();
-    this.emit({ type: 'load', at: Date.now(), kind: 'changed', report });
-    return report;
-  }
-
-  private async stopLoad(): Promise<LoadReport> {
-    const load = this.activeLoad();
-    return load.stop();
-  }
-
-  // ---- chaos ---------------------------------------------------------------------------------
-
-  private async kill(what: 'replica' | 'redis' | 'postgres', replica?: string): Promise<{ killed: string }> {
-    await this.attach();
-    await this.requireDeployed();
-    const killed =
-      what === 'replica' ? await this.target.killReplica(replica) : await this.target.killPart(what);
-    this.emit({ type: 'chaos', at: Date.now(), action: 'kill', what, target: killed });
-    return { killed };
-  }
-
-  private async restore(what: 'redis' | 'postgres'): Promise<{ restored: string }> {
-    await this.attach();
-    await this.requireDeployed();
-    const restored = await this.target.restorePart(what);
-    this.emit({ type: 'chaos', at: Date.now(), action: 'restore', what, target: restored });
-    return { restored };
-  }
-
-  private async requireDeployed(): Promise<void> {
-    const status = await this.target.status();
-    if (status.phase === 'absent')
-      throw new ScaledeckError('NOT_DEPLOYED', `stack ${status.stack} is not deployed; deploy it first`);
+  /** Every target of every kind with its reachability; target:select switches the session to one. */
+  private listTargets(): Promise<TargetInfo[]> {
+    return listTargets(this.context);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------
@@ -604,50 +410,10 @@ export class Session {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.load?.stop({ drain: false });
-    this.metrics.stop();
+    await this.load.halt();
     this.timeline.clearListeners();
-    await this.controller.dispose();
+    await disposeParts(this.live);
   }
-}
-
-/** The session's target as targets:list names it. */
-function describeTarget(target: LiveTarget): CurrentTarget {
-  if (target instanceof KubernetesTarget)
-    return {
-      kind: 'kubernetes',
-      id: `kubernetes:${target.contextName}`,
-      label: `Kubernetes: ${target.contextName}`,
-      context: target.contextName,
-      namespace: target.namespace,
-    };
-  return { kind: 'docker', id: 'docker', label: 'Local Docker engine' };
-}
-
-function requestedTarget(request: TargetRequest): CurrentTarget {
-  if (request.kind === 'docker') return { kind: 'docker', id: 'docker', label: 'Local Docker engine' };
-  return {
-    kind: 'kubernetes',
-    id: `kubernetes:${request.context}`,
-    label: `Kubernetes: ${request.context}`,
-    context: request.context,
-    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
-  };
-}
-
-/** Why a target cannot be opened and what to do, as targets:list says it; already a session error passes as is. */
-function unavailable(wanted: CurrentTarget, from: CurrentTarget, error: unknown): ScaledeckError {
-  if (error instanceof ScaledeckError && (error.code === 'VALIDATION' || error.code === 'DISPOSED'))
-    return error;
-  const reason = toErrorData(error).message;
-  const fix = wanted.kind === 'docker' ? DOCKER_FIX : KUBE_CONTEXT_FIX;
-  const stays = wanted.id === from.id ? '' : `; the session stays on ${from.label}`;
-  return new ScaledeckError(
-    'TARGET_UNAVAILABLE',
-    `${wanted.label} is unavailable: ${reason}. Fix: ${fix}${stays}`,
-    wanted.kind === 'docker' ? 'kind' : 'context',
-    { cause: error },
-  );
 }
 
 /** Errors from the load generator's own validation become contract errors naming the field. */
@@ -656,19 +422,6 @@ function normalizeError(error: unknown): unknown {
     return new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
   if (error instanceof TargetNotAllowedError) return new ValidationError(error.field, error.message);
   return error;
-}
-
-function createTarget(choice: TargetChoice, docker: Dockerode, options: SessionOptions): LiveTarget {
-  const stack = options.stack ?? 'default';
-  if (choice.kind === 'docker') return new DockerTarget(docker, options.settings, { stack });
-  // KUBECONFIG (several files) and the context are read the way kubectl reads them.
-  return new KubernetesTarget(options.settings, {
-    stack,
-    docker,
-    context: choice.context,
-    kubeconfig: choice.kubeconfig,
-    ...(choice.namespace === undefined ? {} : { namespace: choice.namespace }),
-  });
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
