@@ -81,17 +81,27 @@ function npmInstall(pkg, prefix) {
  * Without npm (e.g. Debian's nodejs package alone), the same package straight from the registry:
  * the newest 24.x, its tarball checked against the registry's sha512, unpacked with tar.
  */
+async function get(url, init) {
+  try {
+    const response = await fetch(url, init);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response;
+  } catch (error) {
+    throw new Error(`could not fetch ${url}: ${error.cause?.message ?? error.message}`, { cause: error });
+  }
+}
+
 async function registryInstall(pkg, target) {
   const registry = (process.env.npm_config_registry || 'https://registry.npmjs.org/').replace(/\/?$/, '/');
   const meta = await (
-    await fetch(`${registry}${pkg}`, { headers: { accept: 'application/vnd.npm.install-v1+json' } })
+    await get(`${registry}${pkg}`, { headers: { accept: 'application/vnd.npm.install-v1+json' } })
   ).json();
   const newest = Object.keys(meta.versions ?? {})
     .filter((version) => /^\d+\.\d+\.\d+$/.test(version) && version.startsWith(`${FETCHED_MAJOR}.`))
     .sort((a, b) => compareVersions(b, a))[0];
   if (!newest) throw new Error(`the registry at ${registry} has no ${pkg}@${FETCHED_MAJOR}`);
   const { tarball, integrity } = meta.versions[newest].dist;
-  const bytes = Buffer.from(await (await fetch(tarball)).arrayBuffer());
+  const bytes = Buffer.from(await (await get(tarball)).arrayBuffer());
   const [algorithm, expected] = integrity.split('-');
   if (createHash(algorithm).update(bytes).digest('base64') !== expected)
     throw new Error(`${tarball} does not match its ${algorithm} checksum`);

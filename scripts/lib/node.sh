@@ -9,7 +9,7 @@ scaledeck_ensure_node() {
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "scaledeck: no Node.js; installing Debian's nodejs, only to fetch Node 24 with" >&2
       { [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null)" ] || apt-get update -qq; } &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs >/dev/null || return 1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs ca-certificates >/dev/null || return 1
     else
       echo "scaledeck: Node.js is missing; install Node 24 LTS (https://nodejs.org, or your package manager) and run this again" >&2
       return 1
