@@ -6,22 +6,21 @@
  * machine. The stack is torn down at the end (volume included); the cluster stays up.
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { loadSettings } from '../../electron/core/settings.ts';
 import { KubernetesTarget } from '../../electron/core/targets/kubernetes/kubernetes-target.ts';
+import { localClusterUp } from '../../electron/core/test-support/local-cluster.ts';
 import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 
 // Five API pods must fit the test node's 2 CPUs next to PostgreSQL, Redis and Prometheus
 // (0.5 CPU each, the default request, leaves two of them Pending for ever).
 const settings = { ...(await loadSettings(await offlineSettingsFile())), replicaCpus: 0.25 };
-const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], { maxBuffer: 64 << 20 });
-const kubeconfig = up.stdout.trim().split('\n').at(-1) ?? '';
+// The harness's own start, which also tells the target where the image loader is.
+const kubeconfig = await localClusterUp();
 const kubectlBin = (
   await run('bash', ['-c', 'ls -d ~/.cache/scaledeck/k8s/*/bin/kubectl | head -n1'])
 ).stdout.trim();

@@ -7,13 +7,19 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Settings } from '../settings.ts';
+import { LOAD_IMAGE_SCRIPT_ENV } from '../targets/kubernetes/image-shipping.ts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-/** Starts the cluster (or reuses a running one); resolves with its kubeconfig path. */
+/**
+ * Starts the cluster (or reuses a running one); resolves with its kubeconfig path. It also tells
+ * the Kubernetes target (in this process and the CLIs it spawns) where this checkout's image
+ * loader is: the app ships without e2e/, so the path is the harness's to give.
+ */
 export async function localClusterUp(): Promise<string> {
+  process.env[LOAD_IMAGE_SCRIPT_ENV] ||= path.join(ROOT, 'e2e/cluster/load-image.sh');
   const up = await run('bash', [path.join(ROOT, 'e2e/cluster/up.sh')], {
     cwd: ROOT,
     maxBuffer: 64 * 1024 * 1024,

@@ -26,8 +26,8 @@ export type WaitUntilTrue = (
 export interface ProbePaths {
   /** Path of the load balancer's own health check (NGINX: /lb-healthz; a Service: the API's /healthz). */
   loadBalancer: string;
-  /** Label for the load balancer in the wait's message, e.g. "the load balancer". */
-  loadBalancerName: string;
+  /** What the wait for it is called in a timeout, e.g. "the load balancer answering". */
+  loadBalancerWait: string;
 }
 
 /** Waits until the load balancer and Prometheus both answer through the URLs the status gives. */
@@ -36,7 +36,7 @@ export async function waitStackAnswers(
   paths: ProbePaths,
   waitUntil: WaitUntilTrue,
 ): Promise<void> {
-  await waitUntil(`${paths.loadBalancerName} answering`, PROBE_WINDOW_MS, async () => {
+  await waitUntil(paths.loadBalancerWait, PROBE_WINDOW_MS, async () => {
     const url = endpoints.loadBalancer;
     return url !== null && (await answersOk(`${url}${paths.loadBalancer}`));
   });

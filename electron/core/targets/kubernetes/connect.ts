@@ -198,6 +198,19 @@ export function describeKubeError(error: unknown, site: KubeCallSite): Error {
   });
 }
 
+/**
+ * The HTTP status the API server answered with: the ApiException's own code, or its code as the
+ * cause of an error described above. Never read from message text, which names contexts and
+ * resources the user chose.
+ */
+export function statusCodeOf(error: unknown): number | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof ApiException) return e.code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
+  return statusCodeOf(error) === 404;
 }

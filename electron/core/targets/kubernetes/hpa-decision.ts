@@ -5,7 +5,6 @@
 import type { V2HorizontalPodAutoscaler, V2HPAScalingRules } from '@kubernetes/client-node';
 import {
   effectiveBehavior,
-  type AutoscalerProfile,
   type HpaBehavior,
   type LimitedBy,
   type ScaleDecision,
@@ -13,11 +12,7 @@ import {
   type ScalingRules,
 } from '../../autoscaler.ts';
 import type { EnabledAutoscaler } from '../../contract.ts';
-import { PROFILE_ANNOTATION } from '../../../../k8s/manifests.ts';
-
-function profileOf(hpa: V2HorizontalPodAutoscaler): AutoscalerProfile {
-  return hpa.metadata?.annotations?.[PROFILE_ANNOTATION] === 'demo' ? 'demo' : 'kubernetes';
-}
+import { profileOf } from './stack-state.ts';
 
 export function hpaTargetPercent(hpa: V2HorizontalPodAutoscaler): number {
   const metric = hpa.spec?.metrics?.find((m) => m.type === 'Resource' && m.resource?.name === 'cpu');

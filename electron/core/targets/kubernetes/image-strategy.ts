@@ -62,13 +62,36 @@ export function registryFromHosting(value: string | undefined): string | undefin
   return match?.[1];
 }
 
-export function pickImageStrategy(identity: ClusterIdentity, loadImageScript: string): ImageStrategy {
+/**
+ * The local test cluster's loader is a script of a Scaledeck checkout (e2e/cluster/load-image.sh),
+ * which the packaged app does not ship: its path comes from SCALEDECK_LOAD_IMAGE_SCRIPT (the
+ * test harness sets it). Without it, only a deploy that has images to load fails, saying so.
+ */
+function localClusterLoader(contextName: string, loadImageScript: string | undefined) {
+  return (images: string[]): string[] => {
+    if (loadImageScript === undefined)
+      throw new ScaledeckError(
+        'NO_IMAGE_STRATEGY',
+        `context "${contextName}" is Scaledeck's local test cluster, whose images are loaded by ` +
+          'e2e/cluster/load-image.sh of a Scaledeck checkout, and SCALEDECK_LOAD_IMAGE_SCRIPT is not set: ' +
+          "set it to that script's path (the test harness does), or set settings.kubernetes.registry, " +
+          `or load ${images.join(' ')} yourself (npm run cluster:load-image -- IMAGE...)`,
+        'SCALEDECK_LOAD_IMAGE_SCRIPT',
+      );
+    return ['bash', loadImageScript, ...images];
+  };
+}
+
+export function pickImageStrategy(
+  identity: ClusterIdentity,
+  loadImageScript: string | undefined,
+): ImageStrategy {
   const product = clusterProduct(identity.clusterName);
   // An explicit registry in settings wins: the user said where images go.
   if (identity.registry) return { kind: 'registry', product, registry: identity.registry };
   switch (product) {
     case 'scaledeck-local':
-      return { kind: 'load', product, command: (images) => ['bash', loadImageScript, ...images] };
+      return { kind: 'load', product, command: localClusterLoader(identity.contextName, loadImageScript) };
     case 'minikube':
       return {
         kind: 'load',

@@ -19,9 +19,11 @@ import {
   type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import type { CoreEvent } from '../../contract.ts';
-import { LABEL, NAMES, stackSelector } from '../../../../k8s/manifests.ts';
+import { NAMES, stackSelector } from '../../../../k8s/manifests.ts';
 import { decisionFromHpa } from './hpa-decision.ts';
+import { isPodReady } from './pod-state.ts';
 import { describePending, unschedulableReason } from './scheduling.ts';
+import { componentOf } from './stack-state.ts';
 
 export interface ObserverClients {
   kc: KubeConfig;
@@ -34,10 +36,6 @@ const MAX_BACKOFF_MS = 30_000;
 
 function timeOf(value: Date | string | undefined): number {
   return value === undefined ? 0 : new Date(value).getTime();
-}
-
-export function isPodReady(pod: V1Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 function restarts(pod: V1Pod): number {
@@ -101,7 +99,7 @@ export class StackObserver {
       ),
       (verb, pod) => {
         this.onPending(verb, pod);
-        if (pod.metadata?.labels?.[LABEL.component] === 'api') this.onPod(verb, pod);
+        if (componentOf(pod) === 'api') this.onPod(verb, pod);
       },
     );
     this.watch<V1Deployment>(

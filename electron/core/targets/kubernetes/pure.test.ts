@@ -15,6 +15,7 @@ import { PROFILES } from '../../autoscaler.ts';
 import { autoscalerFromHpa, decisionFromHpa, limitedByOf } from './hpa-decision.ts';
 import { clusterProduct, pickImageStrategy, registryFromHosting } from './image-strategy.ts';
 import { normalizeImageRef } from './images.ts';
+import { parseSettings } from '../../settings.ts';
 
 const ctx: ManifestContext = {
   stack: 'demo',
@@ -95,6 +96,52 @@ describe('image strategy (Tilt rules)', () => {
     expect(() => pickImageStrategy({ contextName: 'prod-ctx', clusterName: 'prod' }, script)).toThrow(
       /context "prod-ctx".*settings\.kubernetes\.registry/,
     );
+  });
+
+  it('the local test cluster without SCALEDECK_LOAD_IMAGE_SCRIPT: fails only when loading, naming what to set', () => {
+    const local = pickImageStrategy(
+      { contextName: 'scaledeck-local', clusterName: 'scaledeck-local' },
+      undefined,
+    );
+    expect(local).toMatchObject({ kind: 'load', product: 'scaledeck-local' });
+    const load = () => (local.kind === 'load' ? local.command(['api:1']) : []);
+    expect(load).toThrow(/context "scaledeck-local".*SCALEDECK_LOAD_IMAGE_SCRIPT is not set.*api:1/);
+    expect(load).toThrow(
+      expect.objectContaining({ code: 'NO_IMAGE_STRATEGY', field: 'SCALEDECK_LOAD_IMAGE_SCRIPT' }),
+    );
+  });
+
+  it('the packaged target names no path inside the repo: the loader comes from the environment', async () => {
+    const { imageStrategy, LOAD_IMAGE_SCRIPT_ENV } = await import('./image-shipping.ts');
+    expect(LOAD_IMAGE_SCRIPT_ENV).toBe('SCALEDECK_LOAD_IMAGE_SCRIPT');
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const { StackApi } = await import('./stack-api.ts');
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'scaledeck-local', server: 'https://127.0.0.1:1' }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'scaledeck-local', cluster: 'scaledeck-local', user: 'u' }],
+      currentContext: 'scaledeck-local',
+    });
+    const api = new StackApi(kc, 'demo', 'scaledeck-demo');
+    // The local-registry-hosting read is the only call; answer it as a cluster without one.
+    Object.assign(api, { optional: async () => null });
+    const before = process.env[LOAD_IMAGE_SCRIPT_ENV];
+    try {
+      process.env[LOAD_IMAGE_SCRIPT_ENV] = '/somewhere/load-image.sh';
+      const given = await imageStrategy(api, parseSettings({}));
+      expect(given.kind === 'load' && given.command(['a:1'])).toEqual([
+        'bash',
+        '/somewhere/load-image.sh',
+        'a:1',
+      ]);
+      delete process.env[LOAD_IMAGE_SCRIPT_ENV];
+      const none = await imageStrategy(api, parseSettings({}));
+      expect(() => none.kind === 'load' && none.command(['a:1'])).toThrow(/SCALEDECK_LOAD_IMAGE_SCRIPT/);
+    } finally {
+      if (before === undefined) delete process.env[LOAD_IMAGE_SCRIPT_ENV];
+      else process.env[LOAD_IMAGE_SCRIPT_ENV] = before;
+    }
   });
 
   it('normalizes references the way the kubelet lists them', () => {

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { componentReason, componentState } from './kubernetes-target.ts';
+import { componentReason, componentState } from './pod-state.ts';
 import { UnschedulableWatch, describePending, unschedulableReason } from './scheduling.ts';
 
 const INSUFFICIENT =
