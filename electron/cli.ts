@@ -1,15 +1,22 @@
 /**
  * The scaledeck CLI: the core's commands from a terminal. Exit codes: 0 ok, 1 runtime
- * failure, 2 bad input or usage, 3 no container engine.
+ * failure, 2 bad input or usage, 3 no container engine or cluster answers.
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  SERVE_FLAGS,
+  addFlags,
+  serveOptionsOf,
+  stackFlags,
+  targetChoiceOf,
+  type StackOptions,
+} from './args.ts';
 import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 import { Controller } from './core/controller.ts';
-import { EngineUnavailableError, ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
+import { ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
 import { loadSettings, type Settings } from './core/settings.ts';
-import { DockerTarget } from './core/targets/docker/docker-target.ts';
 import { createDockerClient } from './core/targets/docker/connect.ts';
-import { KubernetesTarget } from './core/targets/kubernetes/kubernetes-target.ts';
+import { TARGET_KINDS, descriptorOf, openTarget as openKind } from './core/targets/registry.ts';
 import type { LiveTarget } from './core/targets/target.ts';
 import { behaviorFromFlags, describeBehavior, type BehaviorFlags } from './cli-behavior.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
@@ -25,13 +32,10 @@ function number(field: string) {
 
 const EXIT = { ok: 0, failure: 1, usage: 2, noEngine: 3 } as const;
 
-interface GlobalOptions {
-  stack: string;
-  settings?: string;
-  target: 'docker' | 'kubernetes';
-  context?: string;
-  namespace?: string;
-}
+/** Nothing answers where the stack runs: no Docker engine, or a cluster that does not answer. */
+const NO_ENGINE_CODES = new Set(['ENGINE_UNAVAILABLE', 'CLUSTER_UNREACHABLE']);
+
+type GlobalOptions = StackOptions;
 
 function integer(field: string) {
   return (value: string): number => {
@@ -43,27 +47,27 @@ function integer(field: string) {
 
 /** The target the global options name, once it answers. */
 async function openTarget(options: GlobalOptions, settings: Settings): Promise<LiveTarget> {
-  const docker = createDockerClient();
-  if (options.target === 'kubernetes') {
-    // KUBECONFIG (several files) and --context are read the way kubectl reads them.
-    const target = new KubernetesTarget(settings, {
-      stack: options.stack,
-      context: options.context,
-      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-      docker,
-    });
-    await target.assertReachable();
-    return target;
-  }
-  const target = new DockerTarget(docker, settings, { stack: options.stack });
+  // KUBECONFIG (several files) and --context are read the way kubectl reads them.
+  const target = openKind(targetChoiceOf(options), {
+    settings,
+    stack: options.stack,
+    docker: createDockerClient(),
+  });
   await target.assertReachable();
   return target;
 }
 
-async function openController(options: GlobalOptions): Promise<Controller> {
+interface Attached {
+  controller: Controller;
+  target: LiveTarget;
+}
+
+async function openController(options: GlobalOptions): Promise<Attached> {
+  // The kind's flags are checked before anything is read or reached.
+  targetChoiceOf(options);
   const settings = await loadSettings(options.settings);
   const target = await openTarget(options, settings);
-  return new Controller(target, { maxReplicas: settings.maxReplicas });
+  return { controller: new Controller(target, { maxReplicas: settings.maxReplicas }), target };
 }
 
 /** A one-line progress display on a terminal; plain lines otherwise (CI logs). */
@@ -132,38 +136,28 @@ function describeEvent(event: CoreEvent): string {
   }
 }
 
-async function withController<T>(command: Command, work: (controller: Controller) => Promise<T>): Promise<T> {
-  const controller = await openController(command.optsWithGlobals<GlobalOptions>());
+async function withController<T>(
+  command: Command,
+  work: (controller: Controller, target: LiveTarget) => Promise<T>,
+): Promise<T> {
+  const { controller, target } = await openController(command.optsWithGlobals<GlobalOptions>());
   try {
-    return await work(controller);
+    return await work(controller, target);
   } finally {
     await controller.dispose();
   }
 }
 
 export function buildProgram(): Command {
-  const program = new Command('scaledeck')
-    .description(
-      'Deploy, scale and autoscale the bundled User API stack on the local Docker engine or a Kubernetes context (--target kubernetes).',
-    )
-    .addOption(new Option('--stack <name>', 'which stack').default('default'))
-    .addOption(
-      new Option('--target <target>', 'where the stack runs')
-        .choices(['docker', 'kubernetes'])
-        .default('docker'),
-    )
-    .addOption(new Option('--context <name>', 'kube context (--target kubernetes; default: the current one)'))
-    .addOption(
-      new Option(
-        '--namespace <name>',
-        'namespace of the stack (--target kubernetes; default scaledeck-<stack>)',
-      ),
-    )
-    .addOption(
-      new Option('--settings <file>', 'settings JSON (image overrides, maxReplicas, ...)').env(
-        'SCALEDECK_SETTINGS',
-      ),
-    )
+  const [first, ...others] = TARGET_KINDS.map((kind) => descriptorOf(kind));
+  const program = addFlags(
+    new Command('scaledeck').description(
+      `Deploy, scale and autoscale the bundled User API stack on ${first?.title}` +
+        others.map((other) => ` or ${other.title} (--target ${other.kind})`).join('') +
+        '.',
+    ),
+    stackFlags(),
+  )
     .showHelpAfterError()
     .exitOverride();
 
@@ -185,9 +179,10 @@ export function buildProgram(): Command {
     .description('set the number of API replicas (0..settings.maxReplicas); waits until they are ready')
     .argument('<replicas>', 'replica count', integer('replicas'))
     .action(async (replicas: number, _options: unknown, command: Command) => {
-      await withController(command, async (controller) => {
+      await withController(command, async (controller, target) => {
         await controller.scale({ replicas });
-        if (controller.target instanceof KubernetesTarget) {
+        // Past the estimate a scheduler keeps the rest Pending; replicas sharing the CPU need no warning.
+        if (descriptorOf(target.kind).capabilities.pastCapacity === 'pending') {
           const { capacity } = await controller.status();
           if (capacity !== null && replicas > capacity.replicas)
             process.stderr.write(
@@ -195,8 +190,7 @@ export function buildProgram(): Command {
                 `the other ${replicas - capacity.replicas} will stay Pending\n`,
             );
         }
-        if (controller.target instanceof DockerTarget || controller.target instanceof KubernetesTarget)
-          printStatus(await controller.target.waitReady());
+        printStatus(await target.waitReady());
       });
     });
 
@@ -293,6 +287,7 @@ export function buildProgram(): Command {
         command: Command,
       ) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
+        targetChoiceOf(globals);
         const settings = await loadSettings(globals.settings);
         const target = await openTarget(globals, settings);
         try {
@@ -312,6 +307,7 @@ export function buildProgram(): Command {
     .argument('[replica]', 'replica name for kill-replica (default: a random one)')
     .action(async (action: string, replica: string | undefined, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
+      targetChoiceOf(globals);
       const settings = await loadSettings(globals.settings);
       const target = await openTarget(globals, settings);
       try {
@@ -321,25 +317,19 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command('serve')
-    .description(
-      'browser mode: the dashboard and its API on http://127.0.0.1 (see electron/serve.ts for flags)',
-    )
-    .option('--port <n>', 'port (0 = any free one)', '0')
-    .option('--host <host>', 'interface to bind (default 127.0.0.1; 0.0.0.0 with --share)')
-    .option('--share', 'read-only on the LAN; commands need the token printed once here')
-    .action(async (options: { port: string; host?: string; share?: boolean }, command: Command) => {
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const args = ['--stack', globals.stack, '--port', options.port, '--target', globals.target];
-      if (globals.settings) args.push('--settings', globals.settings);
-      if (globals.context) args.push('--context', globals.context);
-      if (globals.namespace) args.push('--namespace', globals.namespace);
-      if (options.host) args.push('--host', options.host);
-      if (options.share) args.push('--share');
-      const { serve } = await import('./serve.ts');
-      await serve(args);
-    });
+  addFlags(
+    program
+      .command('serve')
+      .description(
+        'browser mode: the dashboard and its API on http://127.0.0.1 (the same flags as electron/serve.ts)',
+      ),
+    SERVE_FLAGS,
+  ).action(async (_options: unknown, command: Command) => {
+    // Checked before the session opens: bad flags fail at once, as in `node electron/serve.ts`.
+    const options = serveOptionsOf(command.optsWithGlobals());
+    const { serveWith } = await import('./serve.ts');
+    await serveWith(options);
+  });
 
   program
     .command('watch')
@@ -408,7 +398,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const data = toErrorData(error);
     console.error(`scaledeck: ${data.message}`);
-    if (error instanceof EngineUnavailableError) return EXIT.noEngine;
+    if (error instanceof ScaledeckError && NO_ENGINE_CODES.has(error.code)) return EXIT.noEngine;
     if (error instanceof ValidationError) return EXIT.usage;
     if (error instanceof ScaledeckError && error.code === 'SETTINGS_UNREADABLE') return EXIT.usage;
     return EXIT.failure;

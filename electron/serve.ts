@@ -1,65 +1,34 @@
 /**
  * Browser mode: `node electron/serve.ts [--stack NAME] [--settings FILE] [--port N] [--host H] [--share]
- * [--target docker|kubernetes] [--context NAME] [--namespace NAME]`.
- * Attaches a session to the stack (reconcile, autoscaler, metrics while it runs) and serves the
- * dashboard and the contract over HTTP/SSE. Prints the URL on a line of its own; in share mode
- * the command token is shown once, on this terminal only. SIGINT/SIGTERM stop it cleanly; the
- * stack keeps running.
+ * [--target docker|kubernetes] [--context NAME] [--namespace NAME]` (the flags of `scaledeck serve`,
+ * defined once in args.ts). Attaches a session to the stack (reconcile, autoscaler, metrics while
+ * it runs) and serves the dashboard and the contract over HTTP/SSE. Prints the URL on a line of its
+ * own; in share mode the command token is shown once, on this terminal only. SIGINT/SIGTERM stop it
+ * cleanly; the stack keeps running.
  */
-import { parseArgs } from 'node:util';
+import { CommanderError } from 'commander';
+import { parseServeArgs, targetChoiceOf, type ServeOptions } from './args.ts';
 import { ValidationError, toErrorData } from './core/errors.ts';
-import { openSession, type TargetChoice } from './core/session.ts';
+import { openSession } from './core/session.ts';
 import { loadSettings } from './core/settings.ts';
-import { bindAddress, startWebServer } from './core/web.ts';
+import type { TargetChoice } from './core/targets/target.ts';
+import { startWebServer } from './core/web.ts';
 
-function parsePort(raw: string): number {
-  const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65_535)
-    throw new ValidationError('port', `must be 0..65535 (0 = any free port), got "${raw}"`);
-  return port;
+/** --target and its kind's flags -> the session's target; a kind's flags need its --target. */
+export function targetChoice(values: Readonly<Record<string, string | undefined>>): TargetChoice {
+  return targetChoiceOf(values);
 }
 
-/** --target/--context/--namespace -> the session's target; the kube flags need --target kubernetes. */
-export function targetChoice(values: {
-  target?: string;
-  context?: string;
-  namespace?: string;
-}): TargetChoice {
-  const kind = values.target ?? 'docker';
-  if (kind === 'kubernetes') return { kind, context: values.context, namespace: values.namespace };
-  if (kind !== 'docker') throw new ValidationError('target', `must be docker or kubernetes, got "${kind}"`);
-  for (const field of ['context', 'namespace'] as const) {
-    if (values[field] !== undefined)
-      throw new ValidationError(field, `--${field} only goes with --target kubernetes`);
-  }
-  return { kind };
-}
-
-export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stack: { type: 'string', default: 'default' },
-      settings: { type: 'string' },
-      port: { type: 'string', default: '0' },
-      host: { type: 'string' },
-      share: { type: 'boolean', default: false },
-      browser: { type: 'boolean', default: false },
-      target: { type: 'string', default: 'docker' },
-      context: { type: 'string' },
-      namespace: { type: 'string' },
-    },
-    strict: true,
-  });
-  const target = targetChoice(values);
-  bindAddress(values.host, values.share); // --host off loopback without --share: refused before any session opens
-  const settings = await loadSettings(values.settings ?? process.env.SCALEDECK_SETTINGS);
-  const session = await openSession({ settings, stack: values.stack, target });
+/** Serves until SIGINT/SIGTERM; the options come from either command line (args.ts). */
+export async function serveWith(options: ServeOptions): Promise<number> {
+  const target = targetChoiceOf(options);
+  const settings = await loadSettings(options.settings ?? process.env.SCALEDECK_SETTINGS);
+  const session = await openSession({ settings, stack: options.stack, target });
   const web = await startWebServer({
     session,
-    port: parsePort(values.port),
-    share: values.share,
-    ...(values.host === undefined ? {} : { host: values.host }),
+    port: options.port,
+    share: options.share,
+    ...(options.host === undefined ? {} : { host: options.host }),
   });
   console.log(web.url);
   if (web.token !== null) {
@@ -77,15 +46,24 @@ export async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
+export async function serve(argv: string[]): Promise<number> {
+  const options = parseServeArgs(argv);
+  return options === null ? 0 : serveWith(options);
+}
+
+/** Usage errors exit 2 (commander printed its own message already), the rest 1. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return 2;
+  if (error instanceof ValidationError) return 2;
+  return 1;
+}
+
 if (import.meta.main) {
   try {
     process.exitCode = await serve(process.argv.slice(2));
   } catch (error) {
-    console.error(`scaledeck serve: ${toErrorData(error).message}`);
-    process.exitCode =
-      error instanceof ValidationError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-        ? 2
-        : 1;
+    if (!(error instanceof CommanderError)) console.error(`scaledeck serve: ${toErrorData(error).message}`);
+    process.exitCode = exitCodeOf(error);
   }
   // Dockerode keeps sockets alive; the server is done once it closed.
   process.exit();

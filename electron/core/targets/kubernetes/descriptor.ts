@@ -37,8 +37,8 @@ export const kubernetesDescriptor: TargetDescriptor<'kubernetes', KubernetesRequ
   kind: 'kubernetes',
   title: 'a Kubernetes context',
   flags: [
-    { name: 'context', value: '<name>', description: 'kube context (default: the current one)' },
-    { name: 'namespace', value: '<name>', description: 'namespace of the stack (default scaledeck-<stack>)' },
+    { name: 'context', value: '<name>', description: 'kube context, default: the current one' },
+    { name: 'namespace', value: '<name>', description: 'namespace of the stack, default scaledeck-<stack>' },
   ],
   capabilities: { pastCapacity: 'pending' },
   selectSchema,
