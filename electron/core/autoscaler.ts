@@ -73,6 +73,8 @@ export interface ScaleDecision {
   usageRatio: number | null;
   /** human sentence */
   reason: string;
+  /** The full text behind `reason` where it was shortened (the HPA's condition messages). */
+  detail?: string;
   limitedBy: LimitedBy;
   inputs: { pods: PodSample[]; readyWithMetrics: number; missingMetrics: number; notReady: number };
 }
