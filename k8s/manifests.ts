@@ -18,7 +18,8 @@ import {
   type AutoscalerProfile,
   type HpaBehaviorInput,
 } from '../electron/core/autoscaler.ts';
-import { SCRAPE_INTERVAL_SECONDS } from '../electron/core/targets/kit/scrape.ts';
+import { prometheusConfigText } from '../electron/core/targets/kit/scrape.ts';
+import type { StackSecrets } from '../electron/core/targets/kit/secrets.ts';
 
 export const API_PORT = 8080;
 export const PROMETHEUS_PORT = 9090;
@@ -71,11 +72,7 @@ export interface ManifestContext {
   pullPolicy: 'IfNotPresent' | 'Never' | 'Always';
 }
 
-export interface StackSecrets {
-  postgresPassword: string;
-  jwtSecret: string;
-  adminPassword: string;
-}
+export type { StackSecrets };
 
 export const SECRET_KEYS = {
   postgresPassword: 'postgres-password',
@@ -327,25 +324,18 @@ export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment] {
 }
 
 /**
- * Prometheus scrapes every ready API pod every 2 s, found through DNS on a headless Service
- * (job `api`; each series keeps the `replica` label the API puts on it). DNS rather than
+ * Prometheus scrapes every ready API pod every SCRAPE_INTERVAL_SECONDS (kit/scrape.ts, the one
+ * interval), found through DNS on a headless Service (job `api`; each series keeps the `replica`
+ * label the API puts on it). DNS rather than
  * kubernetes_sd: Debian's Prometheus (the offline images) is built without Kubernetes
  * discovery, DNS works on every build and needs no RBAC, and it mirrors the Docker target.
  */
 export function prometheusConfig(): string {
-  const interval = `${SCRAPE_INTERVAL_SECONDS}s`;
-  const config = {
-    global: { scrape_interval: interval, scrape_timeout: '1s', evaluation_interval: interval },
-    scrape_configs: [
-      {
-        job_name: 'api',
-        dns_sd_configs: [{ names: [NAMES.apiPods], type: 'A', port: API_PORT, refresh_interval: interval }],
-      },
-      { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] },
-    ],
-  };
-  // JSON is valid YAML, so no YAML library is needed.
-  return `${JSON.stringify(config, null, 2)}\n`;
+  return prometheusConfigText({
+    apiDnsName: NAMES.apiPods,
+    apiPort: API_PORT,
+    prometheusPort: PROMETHEUS_PORT,
+  });
 }
 
 export function prometheusManifests(ctx: ManifestContext): [V1Service, V1ConfigMap, V1Service, V1Deployment] {
