@@ -3,6 +3,11 @@
  * forwards it to the target, and runs two loops while attached: reconcile (restores the
  * desired replica count when a replica dies or is removed) and, for targets without a native
  * HPA, the autoscaler (samples CPU -> HorizontalAutoscaler.decide -> scale).
+ *
+ * Neither loop reads the engine more than it needs: reconcile runs on the target's change events
+ * where it has them (watchChanges) with a slow safety pass, and the autoscaler loop reads the
+ * full status at its tick only while an autoscaler is on; while it is off, a slow check notices
+ * one turned on by another process (the CLI's `autoscale`).
  */
 import { AutoscalerInputError, HorizontalAutoscaler, type AutoscalerSpec } from './autoscaler.ts';
 import {
@@ -19,7 +24,12 @@ import type { ReplicaMetricsSource, Target } from './targets/target.ts';
 
 export interface ControllerOptions {
   maxReplicas: number;
+  /** Reconcile period of a target without change events. */
   reconcileIntervalMs?: number;
+  /** Reconcile period of a target with change events (a missed event, a stream that broke). */
+  reconcileSafetyIntervalMs?: number;
+  /** While the autoscaler is off: how often the status is read to see whether it was turned on. */
+  autoscalerIdleCheckMs?: number;
   /** How often the loop checks whether an autoscaler sync is due (the sync period comes from the profile). */
   autoscalerTickMs?: number;
 }
@@ -45,10 +55,18 @@ export class Controller {
   private reconcileAgain = false;
   private readonly cancels: (() => void)[] = [];
   private autoscaling = false;
+  /** Whether the stored autoscaler is on, as last seen, and when (null: not seen yet). */
+  private autoscalerSeen: { on: boolean; at: number } | null = null;
 
   constructor(target: Target, options: ControllerOptions) {
     this.target = target;
-    this.options = { reconcileIntervalMs: 1000, autoscalerTickMs: 500, ...options };
+    this.options = {
+      reconcileIntervalMs: 1000,
+      reconcileSafetyIntervalMs: 10_000,
+      autoscalerTickMs: 500,
+      autoscalerIdleCheckMs: 10_000,
+      ...options,
+    };
     this.schemas = commandSchemas(options.maxReplicas);
     this.cancelTargetEvents = target.observe((event) => this.emit(event));
   }
@@ -64,8 +82,8 @@ export class Controller {
 
   // ---- commands (input is untrusted: validated here) ---------------------------------------
 
-  deploy(input: unknown, onProgress?: ProgressListener): Promise<StackStatus> {
-    return this.target.deploy(parseOrThrow(this.schemas.deploy, input ?? {}), onProgress);
+  async deploy(input: unknown, onProgress?: ProgressListener): Promise<StackStatus> {
+    return this.seen(await this.target.deploy(parseOrThrow(this.schemas.deploy, input ?? {}), onProgress));
   }
 
   async scale(input: unknown): Promise<void> {
@@ -87,15 +105,23 @@ export class Controller {
     }
     const stored = await this.target.setAutoscaler(config);
     this.autoscaler = null;
+    this.autoscalerSeen = { on: stored !== null, at: Date.now() };
     return stored;
   }
 
-  status(): Promise<StackStatus> {
-    return this.target.status();
+  async status(): Promise<StackStatus> {
+    return this.seen(await this.target.status());
   }
 
-  teardown(input: unknown, onProgress?: ProgressListener): Promise<void> {
-    return this.target.teardown(parseOrThrow(this.schemas.teardown, input ?? {}), onProgress);
+  async teardown(input: unknown, onProgress?: ProgressListener): Promise<void> {
+    await this.target.teardown(parseOrThrow(this.schemas.teardown, input ?? {}), onProgress);
+    this.autoscalerSeen = { on: false, at: Date.now() };
+  }
+
+  /** Every status read tells whether the autoscaler loop has work. */
+  private seen(status: StackStatus): StackStatus {
+    this.autoscalerSeen = { on: status.autoscaler !== null && status.phase !== 'absent', at: Date.now() };
+    return status;
   }
 
   // ---- loops -------------------------------------------------------------------------------
@@ -103,13 +129,23 @@ export class Controller {
   /** Starts the reconcile and autoscaler loops; dispose() stops them. */
   start(): void {
     if (this.timers.length > 0) return;
-    this.timers.push(setInterval(() => void this.reconcileOnce(), this.options.reconcileIntervalMs));
     const cancelWatch = this.target.watchChanges?.(() => void this.reconcileOnce());
     if (cancelWatch) this.cancels.push(cancelWatch);
+    const reconcileEvery =
+      cancelWatch === undefined ? this.options.reconcileIntervalMs : this.options.reconcileSafetyIntervalMs;
+    this.timers.push(setInterval(() => void this.reconcileOnce(), reconcileEvery));
     if (hasMetrics(this.target)) {
       const source = this.target;
-      this.timers.push(setInterval(() => void this.autoscaleOnce(source), this.options.autoscalerTickMs));
+      this.timers.push(setInterval(() => void this.autoscaleTick(source), this.options.autoscalerTickMs));
     }
+  }
+
+  /** The autoscaler loop's tick: a step while an autoscaler is on, else now and then a look. */
+  private autoscaleTick(source: ReplicaMetricsSource, now = Date.now()): Promise<void> {
+    const seen = this.autoscalerSeen;
+    if (seen !== null && !seen.on && now - seen.at < this.options.autoscalerIdleCheckMs)
+      return Promise.resolve();
+    return this.autoscaleOnce(source, now);
   }
 
   private async reconcileOnce(): Promise<void> {
@@ -136,7 +172,7 @@ export class Controller {
     if (this.autoscaling) return;
     this.autoscaling = true;
     try {
-      const status = await this.target.status();
+      const status = this.seen(await this.target.status());
       const config = status.autoscaler;
       if (config === null || status.phase === 'absent') {
         this.autoscaler = null;
