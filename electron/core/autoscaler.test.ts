@@ -6,7 +6,7 @@ import {
   type AutoscalerSpec,
   type PodSample,
 } from './autoscaler.ts';
-import { REFERENCE_TRACES, toPodSample } from './autoscaler-reference.ts';
+import { REFERENCE_TRACES, toPodSample } from '../test-support/autoscaler-reference.ts';
 
 const TRACE_START = Date.UTC(2026, 0, 1);
 

@@ -1,6 +1,6 @@
 /**
  * bench:load — the built-in load generator against a real stack's load balancer, next to
- * autocannon at the same settings in the same run (electron/core/loadgen/bench.ts does the
+ * autocannon at the same settings in the same run (scripts/bench/lib/loadgen-bench.ts does the
  * measuring). This script brings up a stack on the local engine with the offline images, scales
  * it, notes the machine's load, runs the comparison, and tears the stack down.
  *
@@ -54,7 +54,7 @@ try {
   const child = spawn(
     process.execPath,
     [
-      path.join(ROOT, 'electron/core/loadgen/bench.ts'),
+      path.join(ROOT, 'scripts/bench/lib/loadgen-bench.ts'),
       '--url',
       lb,
       '--rates',

@@ -3,8 +3,8 @@
  * settings in the same run (same connections, same rate, same GET /users/:id Zipf keys, same
  * token), plus autocannon unthrottled as the ceiling of this machine and target.
  *
- *   node electron/core/loadgen/bench.ts --url http://127.0.0.1:PORT   # the stack's load balancer
- *   node electron/core/loadgen/bench.ts                               # a local fake API (child process)
+ *   node scripts/bench/lib/loadgen-bench.ts --url http://127.0.0.1:PORT   # the stack's load balancer
+ *   node scripts/bench/lib/loadgen-bench.ts                         # a local fake API (child process)
  *
  * Options: --rates 1000,5000  --duration 10  --connections 128  --zipf 1.1
  */
@@ -12,11 +12,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { LoadGenerator } from '../loadgen.ts';
-import { ApiClient } from './api-client.ts';
-import { discoverKeys, signUpUsers } from './bootstrap.ts';
-import { checkTarget } from './target-guard.ts';
-import { ZipfSampler } from './zipf.ts';
+import { LoadGenerator } from '../../../electron/core/loadgen.ts';
+import { ApiClient } from '../../../electron/core/loadgen/api-client.ts';
+import { discoverKeys, signUpUsers } from '../../../electron/core/loadgen/bootstrap.ts';
+import { checkTarget } from '../../../electron/core/loadgen/target-guard.ts';
+import { ZipfSampler } from '../../../electron/core/loadgen/zipf.ts';
 
 // The few autocannon fields used here; typed locally because the package ships no types.
 interface AutocannonRequest {
@@ -66,9 +66,13 @@ for (const [name, value] of [
 let server: ChildProcess | null = null;
 let baseUrl = values.url;
 if (!baseUrl) {
-  server = spawn(process.execPath, [new URL('./fake-user-api-server.ts', import.meta.url).pathname], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  server = spawn(
+    process.execPath,
+    [new URL('../../../electron/test-support/fake-user-api-server.ts', import.meta.url).pathname],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const [chunk] = (await once(server.stdout!, 'data')) as [Buffer];
   baseUrl = chunk.toString().trim();
 }

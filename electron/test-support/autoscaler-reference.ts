@@ -6,7 +6,7 @@
  * Times are seconds after the start of the trace. Pods default to "started an hour ago, ready
  * since then", i.e. past the CPU initialization period.
  */
-import type { AutoscalerSpec, LimitedBy, PodSample } from './autoscaler.ts';
+import type { AutoscalerSpec, LimitedBy, PodSample } from '../core/autoscaler.ts';
 
 export interface ReferencePod {
   name: string;
