@@ -122,6 +122,11 @@ export interface TargetDescriptor<K extends string = string, R extends { kind: K
   requested(request: R): CurrentTarget;
   /** Whether the request names the target the session is on already (a no-op switch). */
   isCurrent(request: R, current: CurrentTarget): boolean;
+  /**
+   * What the CLI says after a chaos kill: what was done to `name` and what brings it back
+   * (`restore` is the command that restores a part).
+   */
+  killed(what: 'replica' | 'part', name: string, restore: string): string;
   /** Every target of this kind the machine can reach, with why not and what to do. */
   list(context: TargetContext): Promise<TargetInfo[]>;
 }

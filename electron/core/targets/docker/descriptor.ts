@@ -24,6 +24,10 @@ export const dockerDescriptor: TargetDescriptor<'docker', z.output<typeof select
   describe: () => ({ ...CURRENT }),
   requested: () => ({ ...CURRENT }),
   isCurrent: (_request, current) => current.id === CURRENT.id,
+  killed: (what, name, restore) =>
+    what === 'replica'
+      ? `killed replica ${name} (SIGKILL); the engine and the reconcile loop bring it back`
+      : `killed ${name} (SIGKILL); it stays down until \`${restore}\``,
   async list({ docker }) {
     const info: TargetInfo = { ...CURRENT, available: true };
     try {

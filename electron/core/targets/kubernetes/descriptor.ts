@@ -79,5 +79,10 @@ export const kubernetesDescriptor: TargetDescriptor<'kubernetes', KubernetesRequ
   isCurrent: (request, now) =>
     now.id === current(request.context).id &&
     (request.namespace === undefined || request.namespace === now.namespace),
+  // Its Deployment/StatefulSet brings the pod back by itself.
+  killed: (what, name, restore) =>
+    what === 'replica'
+      ? `deleted API pod ${name} (no grace); its Deployment replaces it`
+      : `deleted pod ${name} (no grace); Kubernetes starts a new one, \`${restore}\` waits for it`,
   list: ({ kubeconfig }) => listKubeContexts(kubeconfig),
 };
