@@ -29,10 +29,10 @@ import {
   type ValueOf,
 } from './contract.ts';
 import type { Controller } from './controller.ts';
-import { ScaledeckError, ValidationError, httpStatusOf, parseOrThrow, toErrorData } from './errors.ts';
+import { ScaledeckError, parseOrThrow, toErrorData } from './errors.ts';
 import type { LiveMetrics } from './live-metrics.ts';
-import { LoadOptionsError, TargetNotAllowedError } from './loadgen.ts';
 import { kill, restore } from './session-chaos.ts';
+import { FeedErrors, failureEvent, normalizeError } from './session-errors.ts';
 import { SessionLoad, type SessionLoadHost } from './session-load.ts';
 import { createParts, disposeParts, type TargetParts } from './session-parts.ts';
 import { TargetSwitch, type SwitchHost } from './session-switch.ts';
@@ -82,7 +82,7 @@ export class Session {
   private readonly load: SessionLoad;
   private disposed = false;
   private lastProgressStep = '';
-  private readonly recentFeedErrors = new Map<string, number>();
+  private readonly feedErrors = new FeedErrors();
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -197,7 +197,7 @@ export class Session {
         await this.load.drop();
         const old = this.live;
         this.live = parts;
-        this.recentFeedErrors.clear();
+        this.feedErrors.clear();
         return old;
       },
     };
@@ -243,26 +243,9 @@ export class Session {
     }
   }
 
-  /**
-   * A command that failed in the system (engine, stack, network) goes on the timeline; deploy
-   * records its own. Refused requests and reads do not: they changed nothing.
-   */
   private recordFailure(channel: string, error: ErrorData): void {
-    if (
-      this.disposed ||
-      !isChannel(channel) ||
-      !COMMAND_CHANNELS.has(channel) ||
-      channel === 'stack:deploy' ||
-      channel === 'target:select'
-    )
-      return;
-    // Refused requests (bad input, nothing to stop, not deployed) are the caller's to show.
-    if (httpStatusOf(error) < 500 || error.code === 'DISPOSED') return;
-    this.emit({
-      type: 'error',
-      at: Date.now(),
-      error: { ...error, message: `${channel}: ${error.message}` },
-    });
+    const event = this.disposed ? null : failureEvent(channel, error);
+    if (event !== null) this.emit(event);
   }
 
   private run<C extends Channel>(channel: C, input: unknown): Promise<ValueOf<C>> {
@@ -305,7 +288,7 @@ export class Session {
       parts.controller.start();
     }
     if (!parts.metrics.running) {
-      const status = await parts.target.status();
+      const status = await parts.controller.status();
       if (status.phase !== 'absent' && status.endpoints.prometheus !== null)
         await this.startMetrics(status.endpoints.prometheus, parts);
     }
@@ -321,7 +304,8 @@ export class Session {
           this.emit({ type: 'metrics', at, points, load: this.load.report() });
       },
       (message, query) => {
-        if (this.live === parts) this.feedError(message, query);
+        const event = this.live === parts ? this.feedErrors.admit(message, query) : null;
+        if (event !== null) this.emit(event);
       },
     );
   }
@@ -334,15 +318,6 @@ export class Session {
     } finally {
       this.operations.splice(this.operations.indexOf(operation), 1);
     }
-  }
-
-  /** A failing query fails every tick: one error event per query and message per minute. */
-  private feedError(message: string, query: string): void {
-    const key = `${query}\u0000${message}`;
-    const now = Date.now();
-    if (now - (this.recentFeedErrors.get(key) ?? 0) < 60_000) return;
-    this.recentFeedErrors.set(key, now);
-    this.emit({ type: 'error', at: now, error: { code: 'METRICS', message: `${message} (${query})` } });
   }
 
   private async status(): Promise<StackStatus> {
@@ -414,14 +389,6 @@ export class Session {
     this.timeline.clearListeners();
     await disposeParts(this.live);
   }
-}
-
-/** Errors from the load generator's own validation become contract errors naming the field. */
-function normalizeError(error: unknown): unknown {
-  if (error instanceof LoadOptionsError)
-    return new ValidationError(error.field, error.message.replace(`${error.field}: `, ''));
-  if (error instanceof TargetNotAllowedError) return new ValidationError(error.field, error.message);
-  return error;
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
