@@ -130,8 +130,8 @@ describe.skipIf(skip !== null)(
       child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-30_000)));
       url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new Error(`no dashboard URL within 8 min:\n${stderr}`)),
-          480_000,
+          () => reject(new Error(`no dashboard URL within 14 min:\n${stderr}`)),
+          840_000,
         );
         createInterface({ input: child!.stdout! }).on('line', (line) => {
           if (/^https?:\/\//.test(line.trim())) {
@@ -144,7 +144,7 @@ describe.skipIf(skip !== null)(
           reject(new Error(`the main command exited with ${code} before printing a URL:\n${stderr}`));
         });
       });
-    }, 600_000);
+    }, 900_000);
 
     afterAll(async () => {
       if (url) await invoke('stack:teardown', { deleteVolumes: true }).catch(() => undefined);
