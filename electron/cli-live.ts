@@ -9,6 +9,7 @@ import {
   LoadGenerator,
   OPERATION_NAMES,
   OPERATIONS,
+  type ClientModel,
   type LoadReport,
   type OperationMix,
 } from './core/loadgen.ts';
@@ -68,6 +69,7 @@ export function finalReport(report: LoadReport): string {
     `load ${report.stopReason ?? report.state} after ${report.elapsedSeconds.toFixed(1)} s`,
     `  target ${report.averageTargetRate.toFixed(1)} req/s, achieved ${report.achievedRate.toFixed(1)} req/s ` +
       `(${report.completed} completed, ${report.ok} ok, ${report.errors.total} errors, ${report.dropped} dropped at concurrency ${report.concurrency})`,
+    `  clients: ${report.clients} (${report.connectionsOpened} connections opened)`,
     `  latency from intended send: p50 ${ms(report.latencyMs.p50)}, p95 ${ms(report.latencyMs.p95)}, p99 ${ms(report.latencyMs.p99)}, max ${ms(report.latencyMs.max)}`,
   ];
   if (report.cache.hitRatio !== null)
@@ -92,6 +94,7 @@ export interface LoadCommandOptions {
   mix?: string;
   zipf?: number;
   concurrency?: number;
+  clients?: ClientModel;
   json?: boolean;
 }
 
@@ -113,6 +116,7 @@ export async function runLoadCommand(
     ...(options.mix === undefined ? {} : { mix: parseMix(options.mix) }),
     ...(options.zipf === undefined ? {} : { zipfExponent: options.zipf }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.clients === undefined ? {} : { clients: options.clients }),
   });
   const stop = () => void generator.stop();
   process.once('SIGINT', stop);

@@ -14,6 +14,7 @@ import {
 import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 import { Controller } from './core/controller.ts';
 import { ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
+import { CLIENT_MODELS, CLIENT_MODEL_LABEL, CLIENT_MODEL_TEXT, type ClientModel } from './core/loadgen.ts';
 import { loadSettings, type Settings } from './core/settings.ts';
 import { createDockerClient } from './core/targets/docker/connect.ts';
 import { TARGET_KINDS, descriptorOf, openTarget as openKind } from './core/targets/registry.ts';
@@ -273,6 +274,14 @@ export function buildProgram(): Command {
     .option('--mix <mix>', 'operation weights, e.g. get=80,list=10,signup=5,token=5 (left out = 0)')
     .option('--zipf <s>', 'key skew of GET /users/:id (0 = uniform)', number('zipf'))
     .option('--concurrency <n>', 'requests in flight at most', integer('concurrency'))
+    .addOption(
+      new Option(
+        '--clients <model>',
+        `who the traffic looks like to the load balancer. ${CLIENT_MODELS.map((m) => `${m}: ${CLIENT_MODEL_LABEL[m].toLowerCase()}, ${CLIENT_MODEL_TEXT[m]}`).join('. ')}`,
+      )
+        .choices(CLIENT_MODELS)
+        .default('many'),
+    )
     .option('--json', 'print the final report as JSON')
     .action(
       async (
@@ -282,6 +291,7 @@ export function buildProgram(): Command {
           mix?: string;
           zipf?: number;
           concurrency?: number;
+          clients?: ClientModel;
           json?: boolean;
         },
         command: Command,

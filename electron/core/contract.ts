@@ -7,6 +7,7 @@ import type { Channel } from './channels.ts';
 import { targetSelectSchema, type TargetKind } from './targets/registry.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
+import { clientModelSchema } from './loadgen/options.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
 
 export type { ErrorData } from './errors.ts';
@@ -186,6 +187,7 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
         .optional(),
       mix: mix.optional(),
       zipfExponent: zipfExponent.optional(),
+      clients: clientModelSchema.optional(),
     }),
     'load:update': z.strictObject({
       rps: rps(limits.maxLoadRps).optional(),

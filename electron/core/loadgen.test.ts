@@ -1,6 +1,8 @@
 // The thing under test is the generator, so the target is a real HTTP server on 127.0.0.1 with
 // canned JSON (FakeUserApi), started per test. Timing assertions are about correctness bounds
 // (rate within 5 %, latency covering a stall), not speed goals.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -9,10 +11,13 @@ import {
   TargetNotAllowedError,
   ZipfSampler,
   isLocalOrPrivateHost,
+  requestsPerConnection,
+  type ClientModel,
   type LoadOptionsInput,
   type RequestResult,
 } from './loadgen.ts';
-import { FakeUserApi } from './loadgen/fake-user-api.ts';
+import { ConnectionChurn } from './loadgen/client-model.ts';
+import { FakeUserApi } from '../test-support/fake-user-api.ts';
 
 let api: FakeUserApi;
 let baseUrl: string;
@@ -368,5 +373,143 @@ describe('load generator options', () => {
     const generator = new LoadGenerator({ baseUrl: `${baseUrl}/nope`, rate: 10, durationSeconds: 1 });
     await expect(generator.start()).rejects.toThrow(/sign-up of a load user failed: POST \/users -> 401/);
     expect((await generator.done()).stopReason).toBe('failed');
+  });
+});
+
+/**
+ * A connection-level balancer like kube-proxy in IPVS round-robin mode: each new TCP connection
+ * goes to the next backend and every request on it stays there. Round robin rather than kube-proxy's
+ * random pick, so the test's verdict depends on the client model alone, not on chance. While
+ * `pinned` every connection goes to backend 0 (the generator's sign-ups and logins need one
+ * backend's user table).
+ */
+class ConnectionBalancer {
+  pinned = true;
+  connections = 0;
+  private next = 0;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(backendPorts: number[]) {
+    this.server = createServer((downstream) => {
+      this.connections++;
+      const port = this.pinned ? backendPorts[0]! : backendPorts[this.next++ % backendPorts.length]!;
+      const upstream = connect(port, '127.0.0.1');
+      for (const socket of [downstream, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      downstream.pipe(upstream).pipe(downstream);
+      downstream.on('close', () => upstream.destroy());
+      upstream.on('close', () => downstream.destroy());
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('client model', () => {
+  it('sizes connections: at least 4 requests each, about 40 reopened a second at higher rates', () => {
+    // rate -> requests per connection (ceil(rate / 40), at least 4) -> reopens per second
+    const table: Array<[number, number]> = [
+      [0, 4],
+      [10, 4], //    2.5 /s
+      [150, 4], //  37.5 /s
+      [161, 5], //  32.2 /s
+      [1000, 25], //  40 /s
+      [5000, 125], // 40 /s
+    ];
+    for (const [rate, perConnection] of table)
+      expect(requestsPerConnection(rate), `rate ${rate}`).toBe(perConnection);
+    const many = new ConnectionChurn('many');
+    const closes = Array.from({ length: 12 }, () => many.closeAfterNext(150));
+    expect(closes).toEqual([false, false, false, true, false, false, false, true, false, false, false, true]);
+    const few = new ConnectionChurn('few');
+    expect(Array.from({ length: 100 }, () => few.closeAfterNext(150)).some(Boolean)).toBe(false);
+  });
+
+  it('rejects an unknown model, naming the field', () => {
+    let caught: unknown;
+    try {
+      new LoadGenerator({ baseUrl, rate: 1, durationSeconds: 1, clients: 'lots' as ClientModel });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as LoadOptionsError).field).toBe('clients');
+    expect((caught as Error).message).toMatch(/'many' .*or 'few'/);
+  });
+
+  describe('behind a connection-level balancer over 3 backends', () => {
+    let backends: FakeUserApi[];
+    let balancer: ConnectionBalancer;
+    let balancerUrl: string;
+
+    beforeEach(async () => {
+      backends = [new FakeUserApi(100), new FakeUserApi(100), new FakeUserApi(100)];
+      const ports = await Promise.all(backends.map(async (b) => Number(new URL(await b.listen()).port)));
+      balancer = new ConnectionBalancer(ports);
+      balancerUrl = await balancer.listen();
+    });
+
+    afterEach(async () => {
+      await balancer.close();
+      await Promise.all(backends.map((b) => b.close()));
+    });
+
+    /** Each backend's share of the reads that arrived after start-up. */
+    async function sharesUnder(clients: ClientModel) {
+      const generator = new LoadGenerator({
+        baseUrl: balancerUrl,
+        rate: 300,
+        durationSeconds: 3,
+        tokenUsers: 1,
+        keys: backends[0]!.ids,
+        mix: { getUser: 1, listUsers: 0, signUp: 0, token: 0 },
+        clients,
+      });
+      await generator.start();
+      const before = backends.map((b) => b.arrivals.length);
+      const connectionsBefore = balancer.connections;
+      balancer.pinned = false;
+      const report = await generator.done();
+      const reads = backends.map((b, i) => b.arrivals.length - before[i]!);
+      const total = reads.reduce((a, b) => a + b, 0);
+      const shares = reads.map((n) => n / total);
+      console.log(
+        `clients ${clients}: ${total} reads over 3 backends ${shares.map((s) => `${(s * 100).toFixed(1)} %`).join(' / ')}, ` +
+          `${balancer.connections - connectionsBefore} connections after start-up, report says ${report.connectionsOpened} in all`,
+      );
+      return { report, shares, total, connections: balancer.connections - connectionsBefore };
+    }
+
+    it("'many' (the default) spreads the requests within ±25 % of even; the connections reopen as sized", async () => {
+      const { report, shares, total, connections } = await sharesUnder('many');
+      expect(report.clients).toBe('many');
+      expect(report.errors.total).toBe(0);
+      expect(report.dropped).toBe(0);
+      for (const share of shares) expect(Math.abs(share - 1 / 3) / (1 / 3)).toBeLessThan(0.25);
+      // 900 reads, one in 8 closing its connection (ceil(300 / 40)): at least ~112 connections. A
+      // burst can open a few more (a request finds the others busy), but most still carry several.
+      expect(connections).toBeGreaterThan((total / requestsPerConnection(300)) * 0.8);
+      expect(connections).toBeLessThan(total / 2);
+      expect(report.connectionsOpened).toBeGreaterThanOrEqual(connections);
+    });
+
+    it("'few' keeps its keep-alive connections: one backend gets most requests (the lesson)", async () => {
+      const { report, shares, connections } = await sharesUnder('few');
+      expect(report.clients).toBe('few');
+      expect(report.errors.total).toBe(0);
+      expect(connections).toBeLessThan(30);
+      expect(Math.max(...shares)).toBeGreaterThan((1 / 3) * 1.25);
+    });
   });
 });

@@ -7,6 +7,10 @@
  * omission). At most `concurrency` requests are in flight; a request that falls due beyond that is
  * counted as dropped, never queued.
  *
+ * Clients (loadgen/client-model.ts): by default the traffic looks like many short-lived clients,
+ * each connection closing after a few requests, so a load balancer that balances connections
+ * (kube-proxy) spreads it evenly; `clients: 'few'` keeps a few keep-alive connections instead.
+ *
  * Start-up (documented because it writes to the target): the generator signs up `tokenUsers` users
  * of its own (emails `loadgen-<run>-u<n>@loadgen.scaledeck.test`, a random password per run, never
  * logged), logs them in for bearer tokens, and, unless `keys` are given, lists up to `maxKeys` user
@@ -16,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ApiClient, classifyError } from './loadgen/api-client.ts';
+import { ConnectionChurn, type ClientModel } from './loadgen/client-model.ts';
 import { discoverKeys, signUpUsers, LOADGEN_EMAIL_DOMAIN, type LoadUser } from './loadgen/bootstrap.ts';
 import {
   LoadOptionsError,
@@ -33,6 +38,13 @@ import { checkTarget } from './loadgen/target-guard.ts';
 import { WeightedPicker } from './loadgen/weighted-picker.ts';
 import { ZipfSampler } from './loadgen/zipf.ts';
 
+export {
+  CLIENT_MODELS,
+  CLIENT_MODEL_LABEL,
+  CLIENT_MODEL_TEXT,
+  requestsPerConnection,
+} from './loadgen/client-model.ts';
+export type { ClientModel } from './loadgen/client-model.ts';
 export { DEFAULT_MIX, LoadOptionsError, OPERATIONS } from './loadgen/options.ts';
 export type { LoadOptionsInput, Operation, OperationMix } from './loadgen/options.ts';
 export type { ErrorKind, LatencySummary, RequestResult } from './loadgen/stats.ts';
@@ -51,6 +63,10 @@ export interface LoadReport {
   /** Rate the schedule asked for, averaged over the active time (accounts for setRate). */
   averageTargetRate: number;
   concurrency: number;
+  /** Who the traffic looks like to the load balancer (see loadgen/client-model.ts). */
+  clients: ClientModel;
+  /** TCP connections opened (start-up included): each is a fresh pick for a connection-level balancer. */
+  connectionsOpened: number;
   mix: OperationMix;
   zipfExponent: number;
   keySpace: number;
@@ -89,6 +105,7 @@ export class LoadGenerator {
   private client: ApiClient | null = null;
   private readonly stats = new LoadStats();
   private readonly inFlightAbort = new AbortController();
+  private readonly churn: ConnectionChurn;
   private readonly runId = randomBytes(4).toString('hex');
   private readonly signUpPassword = randomBytes(18).toString('base64url');
   private users: LoadUser[] = [];
@@ -125,6 +142,7 @@ export class LoadGenerator {
     this.mix = this.options.mix;
     this.picker = new WeightedPicker(this.mix);
     this.zipfExponent = this.options.zipfExponent;
+    this.churn = new ConnectionChurn(this.options.clients);
     this.signal = hooks.signal;
     this.onResult = hooks.onResult;
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
@@ -260,6 +278,8 @@ export class LoadGenerator {
       maxRate: this.options.maxRate,
       averageTargetRate: elapsedMs > 0 ? integral / elapsedMs : this.rate,
       concurrency: this.options.concurrency,
+      clients: this.options.clients,
+      connectionsOpened: this.client?.connectionsOpened ?? 0,
       mix: { ...this.mix },
       zipfExponent: this.zipfExponent,
       keySpace: this.keys.length,
@@ -345,6 +365,7 @@ export class LoadGenerator {
   private async execute(operation: Operation, intendedAt: number): Promise<void> {
     const client = this.client!;
     const signal = this.inFlightAbort.signal;
+    const closeConnection = this.churn.closeAfterNext(this.rate);
     const sentAt = performance.now();
     let status: number | null = null;
     let errorKind: RequestResult['errorKind'] = null;
@@ -359,6 +380,7 @@ export class LoadGenerator {
             path: `/users/${key}`,
             token: user.token,
             signal,
+            closeConnection,
           });
           ({ status, cache } = response);
           break;
@@ -369,13 +391,14 @@ export class LoadGenerator {
             path: '/users?limit=20',
             token: user.token,
             signal,
+            closeConnection,
           }));
           break;
         case 'signUp': {
           const seq = ++this.signUpSeq;
           const email = `loadgen-${this.runId}-s${seq}@${LOADGEN_EMAIL_DOMAIN}`;
           const json = { name: `Load sign-up ${seq}`, email, password: this.signUpPassword };
-          ({ status } = await client.send({ method: 'POST', path: '/users', json, signal }));
+          ({ status } = await client.send({ method: 'POST', path: '/users', json, signal, closeConnection }));
           break;
         }
         case 'token': {
@@ -386,6 +409,7 @@ export class LoadGenerator {
             json,
             readBody: true,
             signal,
+            closeConnection,
           });
           status = response.status;
           const token =

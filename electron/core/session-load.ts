@@ -56,6 +56,7 @@ export class SessionLoad {
         ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
         ...(input.mix === undefined ? {} : { mix: input.mix }),
         ...(input.zipfExponent === undefined ? {} : { zipfExponent: input.zipfExponent }),
+        ...(input.clients === undefined ? {} : { clients: input.clients }),
       });
       this.load = generator;
       await generator.start();

@@ -15,12 +15,15 @@ export interface ApiRequest {
   json?: unknown;
   readBody?: boolean;
   signal?: AbortSignal;
+  /** Ask for `Connection: close`: this connection ends after the response (the client model's churn). */
+  closeConnection?: boolean;
 }
 
 /** Keep-alive HTTP/1.1 connections to one origin (undici's Pool: far cheaper per request than fetch). */
 export class ApiClient {
   private readonly pool: Pool;
   private readonly prefix: string;
+  private opened = 0;
 
   constructor(baseUrl: URL, connections: number, timeoutMs: number) {
     this.pool = new Pool(baseUrl.origin, {
@@ -32,6 +35,12 @@ export class ApiClient {
       keepAliveTimeout: 30_000,
     });
     this.prefix = baseUrl.pathname.replace(/\/+$/, '');
+    this.pool.on('connect', () => this.opened++);
+  }
+
+  /** TCP connections opened so far (each one a fresh pick for a connection-level balancer). */
+  get connectionsOpened(): number {
+    return this.opened;
   }
 
   async send(request: ApiRequest): Promise<ApiResponse> {
@@ -48,6 +57,7 @@ export class ApiClient {
       headers,
       body,
       signal: request.signal,
+      ...(request.closeConnection ? { reset: true } : {}),
     });
     const cacheHeader = response.headers['x-cache'];
     const cache =

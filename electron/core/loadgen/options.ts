@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_MODELS } from './client-model.ts';
 
 export const OPERATIONS = ['getUser', 'listUsers', 'signUp', 'token'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -8,6 +9,11 @@ export type OperationMix = Record<Operation, number>;
 export const DEFAULT_MIX: OperationMix = { getUser: 85, listUsers: 10, signUp: 2, token: 3 };
 
 const weight = z.number().finite().min(0);
+
+export const clientModelSchema = z.enum(
+  CLIENT_MODELS,
+  "must be 'many' (many short-lived clients) or 'few' (few long-lived clients)",
+);
 
 export const mixSchema = z
   .object({ getUser: weight, listUsers: weight, signUp: weight, token: weight })
@@ -37,6 +43,8 @@ export const loadOptionsSchema = z
     /** Users signed up at start whose tokens authenticate the reads and whose logins are replayed. */
     tokenUsers: z.number().int().min(1).max(100).default(4),
     requestTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /** Who the traffic looks like to the load balancer (client-model.ts): many short-lived or few long-lived clients. */
+    clients: clientModelSchema.default('many'),
     /** Only loopback/private targets unless true. */
     allowPublicTarget: z.boolean().default(false),
   })

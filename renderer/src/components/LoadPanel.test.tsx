@@ -83,12 +83,35 @@ describe('LoadPanel', () => {
     fireEvent.click(start());
     await rest();
     expect(api.sent('load:start')).toEqual([
-      { rps: 300, durationSeconds: 600, mix: mixFromReadPercent(60), zipfExponent: 2 },
+      { rps: 300, durationSeconds: 600, mix: mixFromReadPercent(60), zipfExponent: 2, clients: 'many' },
     ]);
     expect(mixFromReadPercent(60)).toEqual({ getUser: 53.68, listUsers: 6.32, signUp: 16, token: 24 });
     expect(state()).toHaveTextContent('starting');
     expect(start()).toBeDisabled();
     expect(stop()).toBeEnabled();
+  });
+
+  it('says what the client model is, and offers few long-lived clients as the other end', async () => {
+    const api = generator();
+    renderWithStore(<LoadPanel />, api, { status: stackStatus() });
+    const clients = screen.getByRole('combobox', { name: 'Clients' });
+    expect(clients).toHaveValue('many');
+    expect(clients).toHaveAccessibleDescription(
+      /Each connection carries a few requests .*spreads requests evenly/,
+    );
+    fireEvent.change(clients, { target: { value: 'few' } });
+    expect(clients).toHaveAccessibleDescription(/A few keep-alive connections .*one pod gets most requests/);
+    fireEvent.click(start());
+    await rest();
+    expect(api.sent('load:start')[0]).toMatchObject({ clients: 'few' });
+  });
+
+  it('keeps the client model fixed while a generator runs', () => {
+    renderWithStore(<LoadPanel />, fakeApi(), { status: stackStatus(), loadReport: loadReport() });
+    expect(screen.getByRole('combobox', { name: 'Clients' })).toBeDisabled();
+    expect(screen.getByRole('combobox', { name: 'Clients' })).toHaveAccessibleDescription(
+      /stop and start again to change it/,
+    );
   });
 
   it('shows the running generator’s figures', () => {
@@ -99,6 +122,7 @@ describe('LoadPanel', () => {
     expect(report.getByText('p99').nextSibling).toHaveTextContent('12.3 ms');
     expect(report.getByText('errors').nextSibling).toHaveTextContent('7');
     expect(report.getByText('dropped').nextSibling).toHaveTextContent('3');
+    expect(report.getByText('connections').nextSibling).toHaveTextContent('380');
   });
 
   it('shows no p99 before a response came back', () => {

@@ -1,10 +1,16 @@
 import { useEffect } from 'react';
+import {
+  CLIENT_MODEL_LABEL,
+  CLIENT_MODEL_TEXT,
+  CLIENT_MODELS,
+  type ClientModel,
+} from '../../../electron/core/loadgen/client-model.ts';
 import { useApp } from '../store/store.ts';
 import { isLoadActive, readPercentOf } from '../store/slices/load-slice.ts';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
 
-/** The built-in load generator: rate, read/write mix, key skew, start/stop. */
+/** The built-in load generator: rate, read/write mix, key skew, client model, start/stop. */
 export function LoadPanel() {
   const form = useApp((s) => s.loadForm);
   const report = useApp((s) => s.loadReport);
@@ -63,6 +69,26 @@ export function LoadPanel() {
         hint="Zipf exponent of the users read: 0 is uniform, higher means a few hot users (cache hits)."
         onChange={(keySkew) => setLoadForm({ keySkew })}
       />
+      <div className="field">
+        <label htmlFor="load-clients">Clients</label>
+        <select
+          id="load-clients"
+          aria-describedby="load-clients-hint"
+          value={form.clients}
+          disabled={active}
+          onChange={(e) => setLoadForm({ clients: e.target.value as ClientModel })}
+        >
+          {CLIENT_MODELS.map((model) => (
+            <option key={model} value={model}>
+              {CLIENT_MODEL_LABEL[model]}
+            </option>
+          ))}
+        </select>
+        <p id="load-clients-hint" className="hint">
+          {CLIENT_MODEL_TEXT[form.clients].replace(/^./, (c) => c.toUpperCase())}.
+          {active ? ' Set per run: stop and start again to change it.' : ''}
+        </p>
+      </div>
       <div className="row">
         <button
           type="button"
@@ -86,6 +112,8 @@ export function LoadPanel() {
           <dd>{report.errors.total}</dd>
           <dt>dropped</dt>
           <dd>{report.dropped}</dd>
+          <dt>connections</dt>
+          <dd title={CLIENT_MODEL_LABEL[report.clients]}>{report.connectionsOpened}</dd>
         </dl>
       )}
     </Panel>

@@ -48,6 +48,8 @@ export function loadReport(overrides: Partial<LoadReport> = {}): LoadReport {
     maxRate: 2000,
     averageTargetRate: 50,
     concurrency: 64,
+    clients: 'many',
+    connectionsOpened: 380,
     mix: { getUser: 85, listUsers: 10, signUp: 2, token: 3 },
     zipfExponent: 1.1,
     keySpace: 1000,

@@ -1,4 +1,5 @@
 import type { LoadReport, OperationMix } from '../../api/channels.ts';
+import type { ClientModel } from '../../../../electron/core/loadgen/client-model.ts';
 import type { Slice } from '../types.ts';
 
 export interface LoadForm {
@@ -8,6 +9,8 @@ export interface LoadForm {
   /** Zipf exponent of the keys read: 0 uniform, higher = a few hot users. */
   keySkew: number;
   durationSeconds: number;
+  /** Who the traffic looks like to the load balancer: many short-lived or few long-lived clients. */
+  clients: ClientModel;
 }
 
 export interface LoadSlice {
@@ -48,7 +51,7 @@ export const createLoadSlice: Slice<LoadSlice> =
   ({ api }) =>
   (set, get) => ({
     loadReport: null,
-    loadForm: { rps: 50, readPercent: 95, keySkew: 1.1, durationSeconds: 600 },
+    loadForm: { rps: 50, readPercent: 95, keySkew: 1.1, durationSeconds: 600, clients: 'many' },
     setLoadForm: (change) => set((s) => ({ loadForm: { ...s.loadForm, ...change } })),
     async refreshLoad() {
       try {
@@ -67,6 +70,7 @@ export const createLoadSlice: Slice<LoadSlice> =
             durationSeconds: f.durationSeconds,
             mix: mixFromReadPercent(f.readPercent),
             zipfExponent: f.keySkew,
+            clients: f.clients,
           }),
         });
       } catch (error) {
