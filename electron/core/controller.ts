@@ -134,6 +134,8 @@ export class Controller {
     const reconcileEvery =
       cancelWatch === undefined ? this.options.reconcileIntervalMs : this.options.reconcileSafetyIntervalMs;
     this.timers.push(setInterval(() => void this.reconcileOnce(), reconcileEvery));
+    // A pass at once: an attaching controller restores what changed while none was attached.
+    void this.reconcileOnce();
     if (hasMetrics(this.target)) {
       const source = this.target;
       this.timers.push(setInterval(() => void this.autoscaleTick(source), this.options.autoscalerTickMs));
