@@ -19,13 +19,17 @@ export async function assertEngine(
   timeoutMs = 5000,
   endpoint: EngineEndpoint = resolveEngineEndpoint(),
 ): Promise<void> {
+  // The timeout aborts the ping itself, so a hung engine socket is closed, not left open.
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timedOut = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
+      once: true,
+    }),
+  );
+  // dockerode's ping takes an abortSignal; its types do not say so.
+  const ping = docker.ping.bind(docker) as (options: { abortSignal: AbortSignal }) => Promise<unknown>;
   try {
-    await Promise.race([
-      docker.ping(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
-      ),
-    ]);
+    await Promise.race([ping({ abortSignal: signal }), timedOut]);
   } catch (error) {
     const reason = (error as Error).message;
     throw new EngineUnavailableError(

@@ -6,6 +6,8 @@ import type { DeployInput, ProgressListener, StackStatus } from '../../contract.
 import { resolveImages } from '../../settings.ts';
 import { buildApiImage, ensureImage } from '../kit/images.ts';
 import { pollUntil } from '../kit/poll.ts';
+import { waitStackAnswers } from '../kit/probes.ts';
+import { progressReporter, type Progress } from '../kit/progress.ts';
 import { generateSecrets } from '../kit/secrets.ts';
 import { assertEngine } from './connect.ts';
 import { ensureContainer, inspectOrNull } from './containers.ts';
@@ -28,19 +30,13 @@ export interface DeployParts {
   status: () => Promise<StackStatus>;
 }
 
-type Progress = (step: string, percent: number, log?: string) => void;
-
 export async function deployStack(
   parts: DeployParts,
   input: DeployInput,
   onProgress: ProgressListener,
 ): Promise<StackStatus> {
   const { runtime } = parts;
-  const progress: Progress = (step, percent, log) => {
-    const event = log === undefined ? { step, percent } : { step, percent, log };
-    onProgress(event);
-    runtime.emit({ type: 'progress', at: Date.now(), ...event });
-  };
+  const progress = progressReporter(onProgress, (event) => runtime.emit(event));
   await assertEngine(runtime.docker);
   const apiImage = await ensureImages(runtime, progress);
   return parts.exclusive(async () => {
@@ -132,14 +128,11 @@ async function converge(parts: DeployParts, input: DeployInput, progress: Progre
   await parts.waitReady(120_000);
   const status = await parts.status();
   progress('health', 90, 'waiting for the load balancer and Prometheus');
-  await pollUntil('the load balancer answering', { timeoutMs: 60_000 }, async (signal) => {
-    const response = await fetch(`${status.endpoints.loadBalancer}/lb-healthz`, { signal });
-    return response.ok;
-  });
-  await pollUntil('Prometheus answering', { timeoutMs: 60_000 }, async (signal) => {
-    const response = await fetch(`${status.endpoints.prometheus}/-/ready`, { signal });
-    return response.ok;
-  });
+  await waitStackAnswers(
+    status.endpoints,
+    { loadBalancer: '/lb-healthz', loadBalancerWait: 'the load balancer answering' },
+    (what, timeoutMs, check) => pollUntil(what, { timeoutMs }, check),
+  );
   progress('done', 100, `stack ${stack} is running`);
   return parts.status();
 }

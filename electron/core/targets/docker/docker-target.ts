@@ -20,6 +20,7 @@ import { ScaledeckError } from '../../errors.ts';
 import type { Settings } from '../../settings.ts';
 import { Mutex } from '../kit/mutex.ts';
 import { pollUntil } from '../kit/poll.ts';
+import { everyReplicaReady } from '../kit/readiness.ts';
 import { validateStackName } from '../kit/stack-name.ts';
 import type { LiveTarget, ReplicaMetricsSource } from '../target.ts';
 import { execText, killContainer, killPart, pickReplica, restorePart } from './chaos.ts';
@@ -156,10 +157,7 @@ export class DockerTarget implements LiveTarget, ReplicaMetricsSource {
           'START_FAILED',
           `replica ${failed.name} stopped; see \`docker logs ${failed.name}\``,
         );
-      const live = status.replicas.filter((replica) => replica.state !== 'draining');
-      return status.readyReplicas === status.desiredReplicas && live.length === status.desiredReplicas
-        ? status
-        : null;
+      return everyReplicaReady(status) ? status : null;
     });
   }
 

@@ -46,9 +46,13 @@ export class FrontNetwork {
    * Promotes a new replica as soon as it is ready; true once it is on the front network. The
    * engine's healthcheck runs once a second (often enough in steady state, not during start-up),
    * so until it passes the same readiness probe is run here every ~150 ms. reconcile() covers a
-   * process that died meanwhile.
+   * process that died meanwhile. False when it stopped, vanished, was not ready in time, or
+   * (giveUpOnCrash) crashed once.
    */
-  async promoteWhenReady(id: string, timeoutMs = 180_000): Promise<boolean> {
+  async promoteWhenReady(
+    id: string,
+    { timeoutMs = 180_000, giveUpOnCrash = false }: { timeoutMs?: number; giveUpOnCrash?: boolean } = {},
+  ): Promise<boolean> {
     const outcome = await pollUntil(
       `replica ${id.slice(0, 12)} ready`,
       { timeoutMs, intervalMs: 150 },
@@ -59,6 +63,8 @@ export class FrontNetwork {
           .inspect({ abortSignal })
           .catch(() => null);
         if (info === null || !info.State.Running) return 'gone';
+        // The restart policy brings a crashed replica back; a roll does not wait for it to stop crashing.
+        if (giveUpOnCrash && (info.State.Restarting || info.RestartCount > 0)) return 'gone';
         if (this.has(info)) return 'promoted';
         if (info.State.Health?.Status === 'healthy' || (await this.probeReady(info))) {
           await this.promote(id).catch(() => undefined);

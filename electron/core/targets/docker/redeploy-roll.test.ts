@@ -16,6 +16,7 @@ import { startLoad } from './test-load.ts';
 const STACK = `roll-${randomBytes(3).toString('hex')}`;
 const docker = new Dockerode();
 const derivedImage = `scaledeck-test/roll-${randomBytes(3).toString('hex')}:1`;
+const brokenImage = `scaledeck-test/roll-broken-${randomBytes(3).toString('hex')}:1`;
 let settings: Settings;
 const targets: DockerTarget[] = [];
 
@@ -49,9 +50,9 @@ async function redeployUnderLoad(target: DockerTarget, status: StackStatus) {
 }
 
 /** An image that differs from the API image only by a label: a new image ID, the same service. */
-async function deriveImage(from: string): Promise<void> {
-  const context = tarOf({ Dockerfile: `FROM ${from}\nLABEL scaledeck.test=roll\n` });
-  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: derivedImage });
+async function deriveImage(from: string, tag = derivedImage, extra = ''): Promise<void> {
+  const context = tarOf({ Dockerfile: `FROM ${from}\nLABEL scaledeck.test=roll\n${extra}` });
+  const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, { t: tag });
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
   );
@@ -69,10 +70,11 @@ afterAll(async () => {
   await new DockerTarget(docker, settings ?? (await loadSettings(undefined)), { stack: STACK }).teardown({
     deleteVolumes: true,
   });
-  await docker
-    .getImage(derivedImage)
-    .remove({ force: true })
-    .catch(() => undefined);
+  for (const image of [derivedImage, brokenImage])
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 describe('Docker redeploy', () => {
@@ -126,5 +128,16 @@ describe('Docker redeploy', () => {
     expect(result.failed, result.failures.join('\n')).toBe(0);
     expect(after.readyReplicas).toBe(2);
     expect((await replicaContainers(after)).map((info) => info.Image)).toEqual([derivedId, derivedId]);
+  }, 300_000);
+
+  it('a new replica that never gets ready stops the roll: it is removed, the old ones keep serving', async () => {
+    const before = await targetWith(settings).status();
+    const [running] = await replicaContainers(before);
+    await deriveImage(running!.Config.Image, brokenImage, 'CMD ["node", "-e", "process.exit(3)"]\n');
+    const broken = targetWith({ ...settings, images: { ...settings.images, api: brokenImage } });
+    await expect(broken.deploy({ replicas: 2 })).rejects.toMatchObject({ code: 'START_FAILED' });
+    const after = await targetWith(settings).status();
+    expect(after.replicas.map((r) => r.id).sort()).toEqual(before.replicas.map((r) => r.id).sort());
+    expect(after.readyReplicas).toBe(2);
   }, 300_000);
 });

@@ -30,7 +30,7 @@ export class ReplicaSet {
 
   /**
    * Brings the replica set to `desired`: removes dead ones, creates missing ones in parallel,
-   * picks surplus ones (another spec first, then not ready, then newest) to drain. Returns the
+   * picks surplus ones (not ready first, then of another spec, then newest) to drain. Returns the
    * drains so callers can release the lock while replicas finish their in-flight requests.
    */
   async converge(template: ReplicaTemplate, desired: number): Promise<Drains> {
@@ -65,7 +65,7 @@ export class ReplicaSet {
     const current = (info: ContainerInfo) => Number(info.Labels[LABEL.replicaSpec] === template.specHash);
     const ready = (info: ContainerInfo) => Number(healthOf(info) === 'healthy');
     const surplus = [...active]
-      .sort((a, b) => current(a) - current(b) || ready(a) - ready(b) || b.Created - a.Created)
+      .sort((a, b) => ready(a) - ready(b) || current(a) - current(b) || b.Created - a.Created)
       .slice(0, active.length - desired);
     return this.drainAll(surplus);
   }
@@ -91,11 +91,27 @@ export class ReplicaSet {
     for (const [i, old] of outdated.entries()) {
       onStep(i, outdated.length);
       const id = await this.create(template);
-      if (!(await this.front.promoteWhenReady(id, ROLL_READY_TIMEOUT_MS))) {
+      if (
+        !(await this.front.promoteWhenReady(id, { timeoutMs: ROLL_READY_TIMEOUT_MS, giveUpOnCrash: true }))
+      ) {
+        // It goes, not an old one: the count stays where it was, on the spec that works.
+        const tail = await runtime.docker
+          .getContainer(id)
+          .logs({ stdout: true, stderr: true, tail: 5 })
+          .then(
+            (logs) =>
+              logs
+                .toString('utf8')
+                .replace(/[^\n -~]/g, '')
+                .trim(),
+            () => '',
+          );
+        await removeContainer(runtime.docker, id);
         await Promise.allSettled(drains);
         throw new ScaledeckError(
           'START_FAILED',
-          `a replica of the new spec did not become ready; the old ones keep serving; see \`docker logs ${id.slice(0, 12)}\``,
+          `a replica of the new spec did not become ready, so it was removed and the old ones keep serving` +
+            (tail === '' ? '' : `; its last output: ${tail}`),
         );
       }
       // NGINX re-resolves `api` once its cached answer expires: only then does the new replica take traffic.

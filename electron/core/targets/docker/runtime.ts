@@ -6,6 +6,7 @@ import type Dockerode from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
 import type { CoreEvent, CoreEventListener } from '../../contract.ts';
 import type { Settings } from '../../settings.ts';
+import { EventFanout } from '../kit/progress.ts';
 import { containerName } from './containers.ts';
 import { stackFilter, type Role } from './labels.ts';
 import type { StackNames } from './names.ts';
@@ -18,7 +19,7 @@ export function isAlive(info: Pick<ContainerInfo, 'State'>): boolean {
 }
 
 export class StackRuntime {
-  private readonly listeners = new Set<CoreEventListener>();
+  private readonly listeners = new EventFanout();
   /**
    * Replicas being drained are excluded from the count. This process remembers its own; the
    * engine-side mark is a rename (labels are immutable), so other controllers see it too.
@@ -48,12 +49,11 @@ export class StackRuntime {
   }
 
   observe(listener: CoreEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   emit(event: CoreEvent): void {
-    for (const listener of this.listeners) listener(event);
+    this.listeners.emit(event);
   }
 
   clearListeners(): void {

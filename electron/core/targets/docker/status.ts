@@ -8,6 +8,7 @@ import type {
   StackStatus,
 } from '../../contract.ts';
 import type { CapacityCache } from '../../capacity.ts';
+import { stackPhase } from '../kit/readiness.ts';
 import { containerName, healthOf } from './containers.ts';
 import type { FrontNetwork } from './front-network.ts';
 import { LABEL, type Role } from './labels.ts';
@@ -49,7 +50,6 @@ export async function readStatus(parts: StatusParts): Promise<StackStatus> {
   };
   const readyReplicas = replicas.filter((replica) => replica.state === 'ready').length;
   const desiredReplicas = state?.desiredReplicas ?? 0;
-  const everyPartHealthy = COMPONENT_ROLES.every((role) => components[role] === 'healthy');
   const dataVolume = await runtime.docker
     .getVolume(runtime.names.dataVolume)
     .inspect()
@@ -60,12 +60,7 @@ export async function readStatus(parts: StatusParts): Promise<StackStatus> {
   return {
     target: 'docker',
     stack: runtime.stack,
-    phase:
-      state === null
-        ? 'absent'
-        : everyPartHealthy && readyReplicas === desiredReplicas
-          ? 'running'
-          : 'degraded',
+    phase: stackPhase({ deployed: state !== null, components, readyReplicas, desiredReplicas }),
     desiredReplicas,
     readyReplicas,
     replicas,
