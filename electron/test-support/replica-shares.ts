@@ -61,13 +61,17 @@ export function sharesOf(
   after: Map<string, number>,
 ): ReplicaShares {
   const counts: Record<string, number> = {};
-  for (const id of replicaIds) counts[id] = Math.max(0, (after.get(id) ?? 0) - (before.get(id) ?? 0));
+  // A replica Prometheus saw serving counts even if the caller's list missed it (one not ready
+  // when the list was read): leaving it out would hide part of the spread.
+  const served = [...after.keys()].filter((id) => (after.get(id) ?? 0) > (before.get(id) ?? 0));
+  for (const id of new Set([...replicaIds, ...served]))
+    counts[id] = Math.max(0, (after.get(id) ?? 0) - (before.get(id) ?? 0));
   const values = Object.values(counts);
   const total = values.reduce((a, b) => a + b, 0);
   const shares: Record<string, number> = {};
   for (const [id, n] of Object.entries(counts)) shares[id] = total > 0 ? n / total : 0;
   const min = Math.min(...values);
-  const even = 1 / replicaIds.length;
+  const even = 1 / values.length;
   return {
     counts,
     total,
