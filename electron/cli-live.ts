@@ -14,6 +14,7 @@ import {
   type OperationMix,
 } from './core/loadgen.ts';
 import type { Settings } from './core/settings.ts';
+import { descriptorOf } from './core/targets/registry.ts';
 import type { LiveTarget } from './core/targets/target.ts';
 
 const MIX_KEYS: Record<string, keyof OperationMix> = {
@@ -160,16 +161,12 @@ export async function runChaosCommand(
     throw new ValidationError('replica', `a replica name only goes with kill-replica, not ${action}`);
   switch (action) {
     case 'kill-replica':
-      return target.kind === 'kubernetes'
-        ? `deleted API pod ${await target.killReplica(replica)} (no grace); its Deployment replaces it`
-        : `killed replica ${await target.killReplica(replica)} (SIGKILL); the engine and the reconcile loop bring it back`;
+      return descriptorOf(target.kind).killed('replica', await target.killReplica(replica), '');
     case 'kill-redis':
     case 'kill-postgres': {
       const name = await target.killPart(action === 'kill-redis' ? 'redis' : 'postgres');
-      // On Kubernetes its Deployment/StatefulSet brings the pod back by itself.
-      return target.kind === 'kubernetes'
-        ? `deleted pod ${name} (no grace); Kubernetes starts a new one, \`scaledeck chaos ${action.replace('kill', 'restore')}\` waits for it`
-        : `killed ${name} (SIGKILL); it stays down until \`scaledeck chaos ${action.replace('kill', 'restore')}\``;
+      const restore = `scaledeck chaos ${action.replace('kill', 'restore')}`;
+      return descriptorOf(target.kind).killed('part', name, restore);
     }
     case 'restore-redis':
     case 'restore-postgres':
