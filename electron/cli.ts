@@ -11,7 +11,6 @@ import {
   targetChoiceOf,
   type StackOptions,
 } from './args.ts';
-import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 import { Controller } from './core/controller.ts';
 import { ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
 import { CLIENT_MODELS, CLIENT_MODEL_LABEL, CLIENT_MODEL_TEXT, type ClientModel } from './core/loadgen.ts';
@@ -19,7 +18,8 @@ import { loadSettings, type Settings } from './core/settings.ts';
 import { createDockerClient } from './core/targets/docker/connect.ts';
 import { TARGET_KINDS, descriptorOf, openTarget as openKind } from './core/targets/registry.ts';
 import type { LiveTarget } from './core/targets/target.ts';
-import { behaviorFromFlags, describeBehavior, type BehaviorFlags } from './cli-behavior.ts';
+import { behaviorFromFlags, type BehaviorFlags } from './cli-behavior.ts';
+import { describeEvent, printStatus, progressPrinter } from './cli-output.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
 
 function number(field: string) {
@@ -69,72 +69,6 @@ async function openController(options: GlobalOptions): Promise<Attached> {
   const settings = await loadSettings(options.settings);
   const target = await openTarget(options, settings);
   return { controller: new Controller(target, { maxReplicas: settings.maxReplicas }), target };
-}
-
-/** A one-line progress display on a terminal; plain lines otherwise (CI logs). */
-function progressPrinter(): ProgressListener {
-  const tty = process.stderr.isTTY;
-  let lastStep = '';
-  return ({ step, percent, log }) => {
-    const line = `[${String(Math.round(percent)).padStart(3)}%] ${step}${log ? `: ${log}` : ''}`;
-    if (tty) {
-      const width = process.stderr.columns ?? 100;
-      process.stderr.write(`\r\x1b[2K${line.slice(0, width - 1)}`);
-      if (percent >= 100) process.stderr.write('\n');
-    } else if (step !== lastStep || log === undefined || percent >= 100) {
-      process.stderr.write(`${line}\n`);
-    }
-    lastStep = step;
-  };
-}
-
-function printStatus(status: StackStatus): void {
-  const lines = [
-    `stack ${status.stack} on ${status.target}: ${status.phase}`,
-    `replicas: ${status.readyReplicas} ready / ${status.desiredReplicas} desired`,
-    status.capacity
-      ? `capacity: about ${status.capacity.replicas} replicas fit (${status.capacity.basis})`
-      : 'capacity: unknown',
-  ];
-  if (status.autoscaler) {
-    const a = status.autoscaler;
-    lines.push(
-      `autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`,
-      ...describeBehavior(a.behavior),
-    );
-  } else {
-    lines.push('autoscaler: off');
-  }
-  lines.push(
-    `load balancer: ${status.endpoints.loadBalancer ?? '-'}`,
-    `prometheus: ${status.endpoints.prometheus ?? '-'}`,
-  );
-  lines.push(
-    `parts: ${Object.entries(status.components)
-      .map(([role, state]) => `${role}=${state}`)
-      .join(' ')}`,
-  );
-  for (const [role, reason] of Object.entries(status.componentReasons ?? {}))
-    lines.push(`  ${role}  ${status.components[role as keyof StackStatus['components']]}  (${reason})`);
-  for (const replica of status.replicas)
-    lines.push(`  ${replica.name}  ${replica.state}${replica.reason ? `  (${replica.reason})` : ''}`);
-  console.log(lines.join('\n'));
-}
-
-function describeEvent(event: CoreEvent): string {
-  const time = new Date(event.at).toISOString().slice(11, 19);
-  switch (event.type) {
-    case 'progress':
-      return `${time} ${event.step} ${event.percent}%${event.log ? ` ${event.log}` : ''}`;
-    case 'replica':
-      return `${time} replica ${event.name} ${event.kind}${event.detail ? ` (${event.detail})` : ''}`;
-    case 'scale':
-      return `${time} scale ${event.from} -> ${event.to} (${event.source})`;
-    case 'autoscaler':
-      return `${time} autoscaler: ${event.decision.reason}`;
-    case 'error':
-      return `${time} error ${event.error.code}: ${event.error.message}`;
-  }
 }
 
 async function withController<T>(
