@@ -5,7 +5,7 @@
  * failure, never a success.
  */
 import { PassThrough, Writable } from 'node:stream';
-import { Exec, type KubeConfig } from '@kubernetes/client-node';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { ALTER_USER_COMMAND, assertPasswordSet } from '../kit/postgres-password.ts';
 import { NAMES } from '../../../../k8s/manifests.ts';
 import type { StackApi } from './stack-api.ts';
@@ -14,6 +14,19 @@ export interface ExecResult {
   stdout: string;
   /** The command's exit code; null when the exec ended without saying how the command ended. */
   exitCode: number | null;
+}
+
+/**
+ * The exit code a V1Status from the status channel reports: Success is 0; a NonZeroExitCode
+ * failure carries it in the ExitCode cause. Any other failure (the command could not start) has
+ * no exit code: null.
+ */
+export function exitCodeOf(status: V1Status): number | null {
+  if (status.status === 'Success') return 0;
+  if (status.reason !== 'NonZeroExitCode') return null;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  const code = Number(cause?.message);
+  return Number.isInteger(code) ? code : null;
 }
 
 /** Runs a command in a container of a pod; resolves with its stdout and exit code (see ExecResult). */
@@ -34,13 +47,15 @@ export function execInPod(
   const stderr = new PassThrough();
   stderr.resume();
   return new Promise<ExecResult>((resolve, reject) => {
-    const done = (exitCode: number) => resolve({ stdout: Buffer.concat(chunks).toString('utf8'), exitCode });
+    // The first to come settles it: every output frame precedes the status frame, and a close
+    // after the status changes nothing.
+    const done = (exitCode: number | null) =>
+      resolve({ stdout: Buffer.concat(chunks).toString('utf8'), exitCode });
     new Exec(kc)
-      .exec(namespace, pod, container, [...command], stdout, stderr, null, false, (status) => {
-        const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
-        done(status.status === 'Success' ? 0 : Number(cause?.message ?? 1));
-      })
-      .then((socket) => socket.on('close', () => done(0)))
+      .exec(namespace, pod, container, [...command], stdout, stderr, null, false, (status) =>
+        done(exitCodeOf(status)),
+      )
+      .then((socket) => socket.on('close', () => done(null)))
       .catch(reject);
   });
 }

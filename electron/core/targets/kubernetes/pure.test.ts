@@ -15,6 +15,9 @@ import { PROFILES } from '../../autoscaler.ts';
 import { autoscalerFromHpa, decisionFromHpa, limitedByOf } from './hpa-decision.ts';
 import { clusterProduct, pickImageStrategy, registryFromHosting } from './image-strategy.ts';
 import { normalizeImageRef } from './images.ts';
+import { exitCodeOf } from './exec.ts';
+import { loadBalancerState } from './status.ts';
+import type { ReplicaState } from '../../contract.ts';
 import { parseSettings } from '../../settings.ts';
 
 const ctx: ManifestContext = {
@@ -340,5 +343,41 @@ describe('HPA behavior written in full and read back', () => {
     });
     delete hpa.spec?.behavior;
     expect(autoscalerFromHpa(hpa).behavior).toEqual(PROFILES.kubernetes.behavior);
+  });
+});
+
+describe('exec exit codes from the status channel', () => {
+  it('Success is 0; NonZeroExitCode carries the code in its ExitCode cause; other failures have none', () => {
+    expect(exitCodeOf({ status: 'Success' })).toBe(0);
+    expect(
+      exitCodeOf({
+        status: 'Failure',
+        reason: 'NonZeroExitCode',
+        details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+      }),
+    ).toBe(3);
+    expect(
+      exitCodeOf({ status: 'Failure', reason: 'InternalError', message: 'container not found' }),
+    ).toBeNull();
+    expect(exitCodeOf({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [] } })).toBeNull();
+  });
+});
+
+describe('the load balancer (the API Service) state', () => {
+  const replica = (name: string, state: ReplicaState) => ({ name, id: name, state, startedAt: null });
+
+  it('healthy only with a ready endpoint; starting while pods come; unhealthy with none', () => {
+    expect(loadBalancerState(false, [], new Set())).toBe('missing');
+    expect(loadBalancerState(true, [replica('a', 'ready')], new Set(['a']))).toBe('healthy');
+    // Ready but not yet in the EndpointSlice: nothing routes to it yet.
+    expect(loadBalancerState(true, [replica('a', 'ready')], new Set())).toBe('starting');
+    expect(loadBalancerState(true, [replica('a', 'starting')], new Set())).toBe('starting');
+    expect(loadBalancerState(true, [], new Set())).toBe('unhealthy');
+    expect(loadBalancerState(true, [replica('a', 'unhealthy')], new Set())).toBe('unhealthy');
+  });
+
+  it('without permission to read EndpointSlices, a Ready pod has to do', () => {
+    expect(loadBalancerState(true, [replica('a', 'ready')], null)).toBe('healthy');
+    expect(loadBalancerState(true, [replica('a', 'starting')], null)).toBe('starting');
   });
 });

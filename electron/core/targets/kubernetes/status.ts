@@ -9,7 +9,8 @@ import type { ComponentRole, ComponentState, ReplicaStatus, StackStatus } from '
 import { NAMES, type Component } from '../../../../k8s/manifests.ts';
 import { stackPhase } from '../kit/readiness.ts';
 import { cpuMillicores, kubernetesCapacity } from './capacity.ts';
-import { ScaledeckError } from '../../errors.ts';
+import { isNotFound } from './connect.ts';
+import { readyEndpoints } from './endpoint-slices.ts';
 import { autoscalerFromHpa } from './hpa-decision.ts';
 import { componentReason, componentState, notRunningReason, replicaState } from './pod-state.ts';
 import type { StackReach } from './reach.ts';
@@ -32,6 +33,24 @@ function replicaStatus(pod: V1Pod): ReplicaStatus {
   return reason === null ? replica : { ...replica, reason };
 }
 
+/**
+ * The Service as a load balancer: healthy with at least one ready endpoint; starting while API
+ * pods are on their way; unhealthy with none coming. Without permission to read EndpointSlices
+ * (routed is null), a Ready API pod has to do.
+ */
+export function loadBalancerState(
+  deployed: boolean,
+  replicas: ReplicaStatus[],
+  routed: ReadonlySet<string> | null,
+): ComponentState {
+  if (!deployed) return 'missing';
+  const serving = routed === null ? replicas.some((replica) => replica.state === 'ready') : routed.size > 0;
+  if (serving) return 'healthy';
+  return replicas.some((replica) => replica.state === 'starting' || replica.state === 'ready')
+    ? 'starting'
+    : 'unhealthy';
+}
+
 export async function readStatus(
   api: StackApi,
   capacityCache: CapacityCache,
@@ -42,7 +61,7 @@ export async function readStatus(
       api.apps.readNamespacedDeployment({ name: NAMES.api, namespace: api.namespace }),
     ),
     podsOf(api).catch((error: unknown) => {
-      if (error instanceof ScaledeckError && error.message.includes('HTTP 404')) return [];
+      if (isNotFound(error)) return [];
       throw error;
     }),
     readHpa(api),
@@ -59,11 +78,12 @@ export async function readStatus(
     )
     .map(replicaStatus);
   const deployed = deployment !== null;
+  const routed = deployed ? await readyEndpoints(api) : null;
   const components: Record<ComponentRole, ComponentState> = {
     postgres: componentState(byComponent('postgres')),
     redis: componentState(byComponent('redis')),
     prometheus: componentState(byComponent('prometheus')),
-    lb: deployed ? 'healthy' : 'missing',
+    lb: loadBalancerState(deployed, replicas, routed),
   };
   const componentReasons: Partial<Record<ComponentRole, string>> = {};
   for (const role of COMPONENT_PODS) {
