@@ -17,6 +17,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
+import { invokeAt } from '../app/support/browser-mode.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const USER = 'scaledeck-e2e';
@@ -78,16 +79,7 @@ describe.skipIf(skip !== null)(
     let child: ChildProcess | undefined;
     let stderr = '';
     let url = '';
-    const invoke = async <T>(channel: string, input: unknown = {}): Promise<T> => {
-      const res = await fetch(`${url}api/invoke/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-      if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
-      return body.value as T;
-    };
+    const invoke = <T>(channel: string, input: unknown = {}) => invokeAt<T>(url, channel, input);
 
     beforeAll(async () => {
       try {

@@ -14,6 +14,18 @@ export interface BrowserMode {
   stop(): Promise<void>;
 }
 
+/** One contract call over browser mode's HTTP API at `base` (ending in /); throws the contract's error. */
+export async function invokeAt<T>(base: string, channel: string, input: unknown = {}): Promise<T> {
+  const res = await fetch(`${base}api/invoke/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
+  return body.value as T;
+}
+
 export async function startBrowserMode(options: {
   stack: string;
   settingsFile: string;
@@ -60,16 +72,7 @@ export async function startBrowserMode(options: {
   return {
     url: base,
     log: () => stderr,
-    async invoke<T>(channel: string, input: unknown = {}) {
-      const res = await fetch(`${base}api/invoke/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      const body = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-      if (!body.ok) throw new Error(`${channel}: ${body.error?.message}`);
-      return body.value as T;
-    },
+    invoke: <T>(channel: string, input: unknown = {}) => invokeAt<T>(base, channel, input),
     async stop() {
       if (child.exitCode !== null || child.pid === undefined) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
