@@ -505,10 +505,11 @@ describe('client model', () => {
     });
 
     it("'few' keeps its keep-alive connections: one backend gets most requests (the lesson)", async () => {
-      const { report, shares, connections } = await sharesUnder('few');
+      // How many connections it opens depends on how bursty the machine makes the sends (each
+      // request that finds the others busy opens one); that most traffic rides the first does not.
+      const { report, shares } = await sharesUnder('few');
       expect(report.clients).toBe('few');
       expect(report.errors.total).toBe(0);
-      expect(connections).toBeLessThan(30);
       expect(Math.max(...shares)).toBeGreaterThan((1 / 3) * 1.25);
     });
   });
