@@ -30,13 +30,16 @@ function timeToUrl(env: Record<string, string>): Promise<number> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
+    let seconds: number | null = null;
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (!/^https?:\/\//.test(line.trim())) return;
-      const seconds = (performance.now() - started) / 1000;
-      child.once('exit', () => resolve(seconds));
+      if (seconds !== null || !/^https?:\/\//.test(line.trim())) return;
+      seconds = (performance.now() - started) / 1000;
       child.kill('SIGTERM');
     });
-    child.once('exit', (code) => reject(new Error(`the main command exited with ${code}:\n${stderr}`)));
+    child.once('exit', (code) => {
+      if (seconds !== null) resolve(seconds);
+      else reject(new Error(`the main command exited with ${code} before printing a URL:\n${stderr}`));
+    });
   });
 }
 
