@@ -19,6 +19,8 @@ export interface ReplicaShares {
   maxOverMin: number;
   /** The largest |share - 1/n| / (1/n): 0 is perfectly even, 0.25 is the tests' bound. */
   worstDeviation: number;
+  /** False when the counters never stopped moving around the run: other traffic counted too. */
+  settled: boolean;
 }
 
 async function readCounters(prometheus: PrometheusClient): Promise<Map<string, number>> {
@@ -26,17 +28,22 @@ async function readCounters(prometheus: PrometheusClient): Promise<Map<string, n
   return new Map(series.map((s) => [s.labels['replica'] ?? '', s.points[0]?.v ?? 0]));
 }
 
-/** Waits until two reads a scrape apart agree (the last scrape after the run is in), at most 10 scrapes. */
-async function settledCounters(prometheus: PrometheusClient): Promise<Map<string, number>> {
+/**
+ * Waits until two reads a scrape apart agree (the last scrape after the run is in, and a backlog
+ * of earlier traffic has drained), at most 20 scrapes; `settled` false says it never did.
+ */
+async function settledCounters(
+  prometheus: PrometheusClient,
+): Promise<{ counters: Map<string, number>; settled: boolean }> {
   let last = await readCounters(prometheus);
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 20; i++) {
     await sleep(SCRAPE_INTERVAL_MS + 500);
     const next = await readCounters(prometheus);
     const same = next.size === last.size && [...next].every(([k, v]) => last.get(k) === v);
-    if (same) return next;
+    if (same) return { counters: next, settled: true };
     last = next;
   }
-  return last;
+  return { counters: last, settled: false };
 }
 
 /**
@@ -52,14 +59,15 @@ export async function measureReplicaShares<T>(
   const before = await settledCounters(prometheus);
   const result = await run();
   const after = await settledCounters(prometheus);
-  return { result, spread: sharesOf(replicaIds, before, after) };
+  const spread = sharesOf(replicaIds, before.counters, after.counters);
+  return { result, spread: { ...spread, settled: before.settled && after.settled } };
 }
 
 export function sharesOf(
   replicaIds: string[],
   before: Map<string, number>,
   after: Map<string, number>,
-): ReplicaShares {
+): Omit<ReplicaShares, 'settled'> {
   const counts: Record<string, number> = {};
   // A replica Prometheus saw serving counts even if the caller's list missed it (one not ready
   // when the list was read): leaving it out would hide part of the spread.
@@ -87,5 +95,6 @@ export function describeShares(spread: ReplicaShares): string {
     ([id, n]) => `${id} ${((spread.shares[id] ?? 0) * 100).toFixed(1)} % (${n})`,
   );
   const ratio = spread.maxOverMin === Infinity ? '∞' : spread.maxOverMin.toFixed(2);
-  return `${parts.join(', ')}; max/min ${ratio}, worst ${(spread.worstDeviation * 100).toFixed(0)} % off even`;
+  const unsettled = spread.settled ? '' : ' (counters still moving: other traffic counted too)';
+  return `${parts.join(', ')}; max/min ${ratio}, worst ${(spread.worstDeviation * 100).toFixed(0)} % off even${unsettled}`;
 }
