@@ -144,14 +144,32 @@ describe('controller loops', () => {
   it('reconcile on change events, with a slow safety pass, where the target has them', async () => {
     const target = new FakeTarget(true);
     attach(target);
+    // Attaching reconciles at once and every second while it settles (30 s).
+    await elapse(40_000);
+    const quiet = target.reconcileCalls;
     await elapse(60_000);
-    // Once a second would be 60 passes; here one on attach and one per 10 s.
-    expect(target.reconcileCalls).toBeLessThanOrEqual(7);
-    expect(target.reconcileCalls).toBeGreaterThanOrEqual(1);
+    // Once a second would be 60 passes; a quiet stack gets one per 10 s.
+    expect(target.reconcileCalls - quiet).toBeLessThanOrEqual(7);
+    expect(target.reconcileCalls - quiet).toBeGreaterThanOrEqual(1);
     const before = target.reconcileCalls;
     target.changed?.();
     await elapse(0);
     expect(target.reconcileCalls).toBe(before + 1);
+  });
+
+  it('after a change event, reconcile every second while the stack settles, then slow again', async () => {
+    const target = new FakeTarget(true);
+    attach(target);
+    await elapse(45_000);
+    target.changed?.();
+    const atChange = target.reconcileCalls;
+    // A replica the engine restarts sends no event of its own: the passes right after find it.
+    await elapse(10_000);
+    expect(target.reconcileCalls - atChange).toBeGreaterThanOrEqual(10);
+    await elapse(30_000);
+    const settled = target.reconcileCalls;
+    await elapse(30_000);
+    expect(target.reconcileCalls - settled).toBeLessThanOrEqual(3);
   });
 
   it('reconcile every second on a target without change events', async () => {

@@ -4,8 +4,10 @@
  * desired replica count when a replica dies or is removed) and, for targets without a native
  * HPA, the autoscaler (samples CPU -> HorizontalAutoscaler.decide -> scale).
  *
- * Neither loop reads the engine more than it needs: reconcile runs on the target's change events
- * where it has them (watchChanges) with a slow safety pass, and the autoscaler loop reads the
+ * Neither loop reads the engine more than it needs: where the target reports changes
+ * (watchChanges), reconcile runs on them and then every second while the stack settles (a
+ * restarted replica comes back without an event of its own), else only a slow safety pass; the
+ * autoscaler loop reads the
  * full status at its tick only while an autoscaler is on; while it is off, a slow check notices
  * one turned on by another process (the CLI's `autoscale`).
  */
@@ -26,8 +28,10 @@ export interface ControllerOptions {
   maxReplicas: number;
   /** Reconcile period of a target without change events. */
   reconcileIntervalMs?: number;
-  /** Reconcile period of a target with change events (a missed event, a stream that broke). */
+  /** Reconcile period of a quiet target with change events (a missed event, a stream that broke). */
   reconcileSafetyIntervalMs?: number;
+  /** After a change (an event, a scale, a deploy): how long reconcile keeps the fast period. */
+  reconcileSettleMs?: number;
   /** While the autoscaler is off: how often the status is read to see whether it was turned on. */
   autoscalerIdleCheckMs?: number;
   /** How often the loop checks whether an autoscaler sync is due (the sync period comes from the profile). */
@@ -53,6 +57,10 @@ export class Controller {
   private autoscaler: { key: string; hpa: HorizontalAutoscaler; lastSyncAt: number } | null = null;
   private reconciling = false;
   private reconcileAgain = false;
+  private lastReconcileAt = 0;
+  /** Until when reconcile runs at the fast period (a change is settling). */
+  private settlingUntil = 0;
+  private watching = false;
   private readonly cancels: (() => void)[] = [];
   private autoscaling = false;
   /** Whether the stored autoscaler is on, as last seen, and when (null: not seen yet). */
@@ -63,6 +71,7 @@ export class Controller {
     this.options = {
       reconcileIntervalMs: 1000,
       reconcileSafetyIntervalMs: 10_000,
+      reconcileSettleMs: 30_000,
       autoscalerTickMs: 500,
       autoscalerIdleCheckMs: 10_000,
       ...options,
@@ -83,12 +92,18 @@ export class Controller {
   // ---- commands (input is untrusted: validated here) ---------------------------------------
 
   async deploy(input: unknown, onProgress?: ProgressListener): Promise<StackStatus> {
-    return this.seen(await this.target.deploy(parseOrThrow(this.schemas.deploy, input ?? {}), onProgress));
+    const parsed = parseOrThrow(this.schemas.deploy, input ?? {});
+    this.settle();
+    const status = this.seen(await this.target.deploy(parsed, onProgress));
+    this.settle();
+    return status;
   }
 
   async scale(input: unknown): Promise<void> {
     const { replicas } = parseOrThrow(this.schemas.scale, input);
+    this.settle();
     await this.target.scale(replicas, 'manual');
+    this.settle();
   }
 
   async setAutoscaler(input: unknown): Promise<EnabledAutoscaler | null> {
@@ -129,12 +144,16 @@ export class Controller {
   /** Starts the reconcile and autoscaler loops; dispose() stops them. */
   start(): void {
     if (this.timers.length > 0) return;
-    const cancelWatch = this.target.watchChanges?.(() => void this.reconcileOnce());
+    const cancelWatch = this.target.watchChanges?.(() => {
+      this.settle();
+      void this.reconcileOnce();
+    });
     if (cancelWatch) this.cancels.push(cancelWatch);
-    const reconcileEvery =
-      cancelWatch === undefined ? this.options.reconcileIntervalMs : this.options.reconcileSafetyIntervalMs;
-    this.timers.push(setInterval(() => void this.reconcileOnce(), reconcileEvery));
-    // A pass at once: an attaching controller restores what changed while none was attached.
+    this.watching = cancelWatch !== undefined;
+    this.timers.push(setInterval(() => this.reconcileTick(), this.options.reconcileIntervalMs));
+    // An attaching controller restores what changed while none was attached: a pass at once, and
+    // the fast period while that settles.
+    this.settle();
     void this.reconcileOnce();
     if (hasMetrics(this.target)) {
       const source = this.target;
@@ -150,7 +169,19 @@ export class Controller {
     return this.autoscaleOnce(source, now);
   }
 
+  /** Something changed: reconcile at the fast period for a while. */
+  private settle(): void {
+    this.settlingUntil = Date.now() + this.options.reconcileSettleMs;
+  }
+
+  private reconcileTick(now = Date.now()): void {
+    const quiet = this.watching && now >= this.settlingUntil;
+    if (quiet && now - this.lastReconcileAt < this.options.reconcileSafetyIntervalMs) return;
+    void this.reconcileOnce();
+  }
+
   private async reconcileOnce(): Promise<void> {
+    this.lastReconcileAt = Date.now();
     // A change that arrives mid-pass gets its own pass right after, not a skipped one.
     if (this.reconciling) {
       this.reconcileAgain = true;
@@ -194,7 +225,9 @@ export class Controller {
       const decision = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods);
       this.emit({ type: 'autoscaler', at: now, decision });
       if (decision.desiredReplicas !== status.desiredReplicas) {
+        this.settle();
         await this.target.scale(decision.desiredReplicas, 'autoscaler');
+        this.settle();
       }
     } catch (error) {
       this.emit({ type: 'error', at: Date.now(), error: toErrorData(error) });
