@@ -1,7 +1,7 @@
 /**
  * bench:load — the built-in load generator against a real stack's load balancer, next to
  * autocannon at the same settings in the same run (scripts/bench/lib/loadgen-bench.ts does the
- * measuring). Then, per client model (many short-lived clients, the default, against few
+ * measuring), after runs per client model (many short-lived clients, the default, against few
  * long-lived ones, the old behaviour) and rate: the rate accuracy, the generator's CPU per request
  * (measured in a process of its own, scripts/bench/lib/loadgen-clients.ts), the connections it
  * opened, and the per-replica spread the stack's Prometheus counted. This script brings up a stack
@@ -90,23 +90,8 @@ try {
   const status = await session.invoke('stack:deploy', { replicas });
   const lb = status.endpoints.loadBalancer!;
   console.log(`stack ready: ${status.readyReplicas} replicas behind ${lb}; load avg ${load()}`);
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, 'scripts/bench/lib/loadgen-bench.ts'),
-      '--url',
-      lb,
-      '--rates',
-      values.rates,
-      '--duration',
-      values.duration,
-      '--connections',
-      values.connections,
-    ],
-    { stdio: 'inherit' },
-  );
-  const [code] = (await once(child, 'exit')) as [number | null];
-
+  // Client models first: autocannon's unthrottled run leaves replicas with a backlog that would
+  // count in the next spread.
   console.log(
     `client models: GET /users/:id, ${values.duration} s per run; spread = each replica's share of the run's reads (Prometheus)`,
   );
@@ -132,6 +117,23 @@ try {
         `  at ${rate} req/s the many-clients model costs ${(many / few).toFixed(2)}x the CPU per request of few (old) clients`,
       );
   }
+
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'scripts/bench/lib/loadgen-bench.ts'),
+      '--url',
+      lb,
+      '--rates',
+      values.rates,
+      '--duration',
+      values.duration,
+      '--connections',
+      values.connections,
+    ],
+    { stdio: 'inherit' },
+  );
+  const [code] = (await once(child, 'exit')) as [number | null];
   console.log(`load avg after the runs: ${load()} (the machine is shared; figures are for this moment)`);
   process.exitCode = code ?? 1;
 } finally {
