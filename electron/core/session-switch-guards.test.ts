@@ -16,7 +16,7 @@ import { ScaledeckError } from './errors.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import { localClusterDownUnlessKept, localClusterUp } from './test-support/local-cluster.ts';
-import { waitUntil } from './test-support/wait.ts';
+import { waitUntil } from '../test-support/wait.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 
 const STACK = `swg-${randomBytes(3).toString('hex')}`;

@@ -11,7 +11,7 @@ import { SCRAPE_INTERVAL_SECONDS } from './live-metrics.ts';
 import { Session } from './session.ts';
 import { loadSettings, type Settings } from './settings.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
-import { waitUntil } from './test-support/wait.ts';
+import { waitUntil } from '../test-support/wait.ts';
 
 const STACK = `live-${randomBytes(3).toString('hex')}`;
 const RATE_WINDOW_MS = 4 * SCRAPE_INTERVAL_SECONDS * 1000;

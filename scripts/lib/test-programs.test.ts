@@ -81,7 +81,7 @@ describe('test-programs.tsv', () => {
     const { programs } = listedPrograms();
     const without = programs.filter((program) => program !== 'prometheus');
     const started = programsStartedBy(
-      readFileSync(join(root, 'electron/core/metrics/test-support/prometheus-server.ts'), 'utf8'),
+      readFileSync(join(root, 'electron/test-support/prometheus-server.ts'), 'utf8'),
     );
     expect(started).toContain('prometheus');
     expect(started.filter((program) => !isListed(program, without))).toEqual(['prometheus']);

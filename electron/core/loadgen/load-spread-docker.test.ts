@@ -11,7 +11,7 @@ import type { StackStatus } from '../contract.ts';
 import type { ClientModel } from '../loadgen.ts';
 import { Session } from '../session.ts';
 import { loadSettings } from '../settings.ts';
-import { waitUntil } from '../test-support/wait.ts';
+import { waitUntil } from '../../test-support/wait.ts';
 import { offlineSettingsFile } from '../../../scripts/lib/offline-images.ts';
 import { describeShares, measureReplicaShares } from '../../test-support/replica-shares.ts';
 

@@ -7,7 +7,7 @@ import { startService, type ServiceInstance } from '../../../service/test/harnes
 import { MetricsFeed } from './feed.ts';
 import { PrometheusClient, PrometheusError } from './prometheus.ts';
 import { chartQueries, rateWindow } from './queries.ts';
-import { startPrometheus, type PrometheusServer } from './test-support/prometheus-server.ts';
+import { startPrometheus, type PrometheusServer } from '../../test-support/prometheus-server.ts';
 
 const SCRAPE_SECONDS = 1;
 

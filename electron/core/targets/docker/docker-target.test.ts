@@ -16,9 +16,9 @@ import { loadSettings, type Settings } from '../../settings.ts';
 import { DockerTarget } from './docker-target.ts';
 import { assertEngine } from './connect.ts';
 import { stackFilter } from './labels.ts';
-import { startLoad } from './test-load.ts';
+import { startLoad } from '../../../test-support/docker-load.ts';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
-import { waitUntil } from '../../test-support/wait.ts';
+import { waitUntil } from '../../../test-support/wait.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../../..');

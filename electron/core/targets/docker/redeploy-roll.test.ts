@@ -11,7 +11,7 @@ import { loadSettings, type Settings } from '../../settings.ts';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 import { tarOf } from './archive.ts';
 import { DockerTarget } from './docker-target.ts';
-import { startLoad } from './test-load.ts';
+import { startLoad } from '../../../test-support/docker-load.ts';
 
 const STACK = `roll-${randomBytes(3).toString('hex')}`;
 const docker = new Dockerode();

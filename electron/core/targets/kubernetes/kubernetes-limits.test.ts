@@ -19,7 +19,7 @@ import { Controller } from '../../controller.ts';
 import { ScaledeckError } from '../../errors.ts';
 import { loadSettings, parseSettings, type Settings } from '../../settings.ts';
 import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
-import { waitUntil } from '../../test-support/wait.ts';
+import { waitUntil } from '../../../test-support/wait.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';
 
 const STACK = `l-${randomBytes(3).toString('hex')}`;

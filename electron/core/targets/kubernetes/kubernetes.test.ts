@@ -21,7 +21,7 @@ import { loadSettings, type Settings } from '../../settings.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
-import { waitUntil } from '../../test-support/wait.ts';
+import { waitUntil } from '../../../test-support/wait.ts';
 
 const run = promisify(execFile);
 const STACK = `t-${randomBytes(3).toString('hex')}`;

@@ -9,7 +9,7 @@ import {
   trackTempDir,
   untrackTempDir,
   waitUntil,
-} from '../../../../service/test/harness/processes.ts';
+} from '../../service/test/harness/processes.ts';
 
 export interface PrometheusServer {
   url: string;
