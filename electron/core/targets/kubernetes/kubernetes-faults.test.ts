@@ -78,7 +78,8 @@ async function droppingFront(kc: KubeConfig) {
   const { port } = front.address() as net.AddressInfo;
   const viaFront = new KubeConfig();
   viaFront.loadFromOptions({
-    clusters: [{ name: 'front', server: `http://127.0.0.1:${port}` }],
+    // Plain HTTP on loopback: client-node wants skipTLSVerify to allow it (there is no TLS to verify).
+    clusters: [{ name: 'front', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
     users: [{ name: 'nobody' }],
     contexts: [{ name: 'front', cluster: 'front', user: 'nobody' }],
     currentContext: 'front',
