@@ -22,7 +22,15 @@ export function TimelinePanel() {
           >
             <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>
             <span className="tl-kind">{e.type}</span>
-            <span className="tl-text">{describeEvent(e)}</span>
+            {e.type === 'autoscaler' && e.decision.detail ? (
+              // The shortened line is what a person reads aloud; the HPA's own words are one click away.
+              <details className="tl-text">
+                <summary>{describeEvent(e)}</summary>
+                <span className="tl-detail">{e.decision.detail}</span>
+              </details>
+            ) : (
+              <span className="tl-text">{describeEvent(e)}</span>
+            )}
           </li>
         ))}
       </ol>

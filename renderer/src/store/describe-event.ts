@@ -20,6 +20,8 @@ export function describeEvent(event: UiEvent): string {
     case 'autoscaler': {
       // The decision's reason already names CPU, target and replicas.
       const d = event.decision;
+      // The HPA's shortened lines already end in their outcome ("→ keeps 2"): say it once.
+      if (/→ (keeps )?\d+/.test(d.reason)) return `Autoscaler: ${d.reason}`;
       const change =
         d.desiredReplicas === d.currentReplicas
           ? `keeps ${d.currentReplicas}`
