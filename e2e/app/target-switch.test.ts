@@ -21,7 +21,7 @@ import { buildRenderer, dockerMissing, offlineSettings } from './support/setup.t
 import {
   localClusterDownUnlessKept,
   localClusterUp,
-} from '../../electron/core/test-support/local-cluster.ts';
+} from '../../electron/test-support/local-cluster.ts';
 
 const skipReason = chromiumMissing() ?? (await dockerMissing());
 if (skipReason) console.warn(`[e2e/app] target switch skipped: ${skipReason}`);

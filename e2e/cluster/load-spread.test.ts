@@ -15,7 +15,7 @@ import type { SequencedEvent, StackStatus } from '../../electron/core/contract.t
 import type { ClientModel } from '../../electron/core/loadgen.ts';
 import { openSession, type Session } from '../../electron/core/session.ts';
 import { loadSettings, type Settings } from '../../electron/core/settings.ts';
-import { localClusterUp, removeStackThenCluster } from '../../electron/core/test-support/local-cluster.ts';
+import { localClusterUp, removeStackThenCluster } from '../../electron/test-support/local-cluster.ts';
 import { waitUntil } from '../../electron/test-support/wait.ts';
 import { describeShares, measureReplicaShares } from '../../electron/test-support/replica-shares.ts';
 import { describeEvent } from '../../renderer/src/store/describe-event.ts';

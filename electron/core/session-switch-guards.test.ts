@@ -15,7 +15,7 @@ import type { SequencedEvent, StackStatus } from './contract.ts';
 import { ScaledeckError } from './errors.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
-import { localClusterDownUnlessKept, localClusterUp } from './test-support/local-cluster.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
 import { waitUntil } from '../test-support/wait.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 

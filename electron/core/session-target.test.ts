@@ -17,7 +17,7 @@ import { ScaledeckError } from './errors.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import type { KubernetesTarget } from './targets/kubernetes/kubernetes-target.ts';
-import { localClusterDownUnlessKept, localClusterUp } from './test-support/local-cluster.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../test-support/local-cluster.ts';
 import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 
 const STACK = `sw-${randomBytes(3).toString('hex')}`;

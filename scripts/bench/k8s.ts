@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { loadSettings } from '../../electron/core/settings.ts';
 import { KubernetesTarget } from '../../electron/core/targets/kubernetes/kubernetes-target.ts';
-import { localClusterUp } from '../../electron/core/test-support/local-cluster.ts';
+import { localClusterUp } from '../../electron/test-support/local-cluster.ts';
 import { offlineSettingsFile } from '../lib/offline-images.ts';
 
 const run = promisify(execFile);

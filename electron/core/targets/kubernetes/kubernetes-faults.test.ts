@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 import { ScaledeckError } from '../../errors.ts';
 import { loadSettings, type Settings } from '../../settings.ts';
-import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
+import { removeStackThenCluster, localClusterUp } from '../../../test-support/local-cluster.ts';
 import { loadKubeConfig } from './connect.ts';
 import { execInPod, syncDatabasePassword } from './exec.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';

@@ -18,7 +18,7 @@ import type { CoreEvent } from '../../contract.ts';
 import { Controller } from '../../controller.ts';
 import { ScaledeckError } from '../../errors.ts';
 import { loadSettings, parseSettings, type Settings } from '../../settings.ts';
-import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
+import { removeStackThenCluster, localClusterUp } from '../../../test-support/local-cluster.ts';
 import { waitUntil } from '../../../test-support/wait.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';
 

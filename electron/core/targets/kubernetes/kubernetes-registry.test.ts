@@ -14,7 +14,7 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
 import { loadSettings, type Settings } from '../../settings.ts';
-import { localClusterDownUnlessKept, localClusterUp } from '../../test-support/local-cluster.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../../../test-support/local-cluster.ts';
 import { waitUntil } from '../../../test-support/wait.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';
 import { shipImages } from './images.ts';

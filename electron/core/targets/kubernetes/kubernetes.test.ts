@@ -20,7 +20,7 @@ import { openSession } from '../../session.ts';
 import { loadSettings, type Settings } from '../../settings.ts';
 import { KubernetesTarget } from './kubernetes-target.ts';
 import { offlineSettingsFile } from '../../../../scripts/lib/offline-images.ts';
-import { removeStackThenCluster, localClusterUp } from '../../test-support/local-cluster.ts';
+import { removeStackThenCluster, localClusterUp } from '../../../test-support/local-cluster.ts';
 import { waitUntil } from '../../../test-support/wait.ts';
 
 const run = promisify(execFile);

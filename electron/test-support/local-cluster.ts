@@ -6,9 +6,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Settings } from '../settings.ts';
-import { LOAD_IMAGE_SCRIPT_ENV } from '../targets/kubernetes/image-shipping.ts';
-import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target.ts';
+import type { Settings } from '../core/settings.ts';
+import { LOAD_IMAGE_SCRIPT_ENV } from '../core/targets/kubernetes/image-shipping.ts';
+import { KubernetesTarget } from '../core/targets/kubernetes/kubernetes-target.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../../..');
