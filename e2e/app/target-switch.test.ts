@@ -18,10 +18,7 @@ import { TargetPickerPage } from './pages/target-picker.ts';
 import { chromiumMissing, launchChromium } from './support/browser.ts';
 import { startBrowserMode, type BrowserMode } from './support/browser-mode.ts';
 import { buildRenderer, dockerMissing, offlineSettings } from './support/setup.ts';
-import {
-  localClusterDownUnlessKept,
-  localClusterUp,
-} from '../../electron/test-support/local-cluster.ts';
+import { localClusterDownUnlessKept, localClusterUp } from '../../electron/test-support/local-cluster.ts';
 
 const skipReason = chromiumMissing() ?? (await dockerMissing());
 if (skipReason) console.warn(`[e2e/app] target switch skipped: ${skipReason}`);
