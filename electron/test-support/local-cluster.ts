@@ -11,7 +11,7 @@ import { LOAD_IMAGE_SCRIPT_ENV } from '../core/targets/kubernetes/image-shipping
 import { KubernetesTarget } from '../core/targets/kubernetes/kubernetes-target.ts';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Starts the cluster (or reuses a running one); resolves with its kubeconfig path. It also tells
