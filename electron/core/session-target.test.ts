@@ -157,7 +157,9 @@ describe.skipIf(!isRoot)('target:select on the local Docker engine and the local
     expect(current.id).toBe('docker');
     expect(await session.invoke('stack:status', {})).toMatchObject({ target: 'docker', stack: STACK });
     expect(Reflect.get(kubeTarget, 'observer')).toBeNull();
-    expect((Reflect.get(kubeTarget, 'tunnels') as Map<string, unknown>).size).toBe(0);
+    expect(
+      (Reflect.get(Reflect.get(kubeTarget, 'reach') as object, 'tunnels') as Map<string, unknown>).size,
+    ).toBe(0);
     expect(Reflect.get(kubeController, 'timers')).toEqual([]);
     // Re-attached: the new Docker controller runs its loops again.
     expect((Reflect.get(session.controller, 'timers') as unknown[]).length).toBeGreaterThan(0);
