@@ -33,7 +33,7 @@ export async function serveWith(options: ServeOptions): Promise<number> {
   console.log(web.url);
   if (web.token !== null) {
     process.stderr.write(
-      `Shared read-only on every interface. Commands need: Authorization: Bearer ${web.token}\n` +
+      `Shared read-only on ${options.host === undefined ? 'every interface' : options.host}. Commands need: Authorization: Bearer ${web.token}\n` +
         '(shown once; restart to get a new one)\n',
     );
   }
