@@ -3,46 +3,21 @@
  * as documented, for a kube context whose API server refuses connections (it was 1).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeUnreachableKubeconfig } from './test-support/unreachable-kubeconfig.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, 'cli.ts');
 let tmp = '';
 let kubeconfig = '';
 
-/** A port that was free a moment ago: nothing listens there, so connections are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-  );
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'scaledeck-cli-exit-'));
-  kubeconfig = path.join(tmp, 'gone.yaml');
-  await writeFile(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      `- { name: gone, cluster: { server: "https://127.0.0.1:${await closedPort()}", insecure-skip-tls-verify: true } }`,
-      'users:',
-      '- { name: gone, user: { token: not-a-token } }',
-      'contexts:',
-      '- { name: scaledeck-gone, context: { cluster: gone, user: gone } }',
-      'current-context: scaledeck-gone',
-      '',
-    ].join('\n'),
-  );
+  kubeconfig = await writeUnreachableKubeconfig(tmp);
 });
 
 afterAll(async () => {

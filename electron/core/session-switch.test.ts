@@ -6,11 +6,11 @@
  * local cluster in session-target.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeUnreachableKubeconfig } from '../test-support/unreachable-kubeconfig.ts';
 import type { SequencedEvent } from './contract.ts';
 import { ScaledeckError } from './errors.ts';
 import { Session } from './session.ts';
@@ -20,15 +20,6 @@ const STACK = `swp-${randomBytes(3).toString('hex')}`;
 let tmp = '';
 let session: Session;
 const events: SequencedEvent[] = [];
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-  );
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function refusal(work: Promise<unknown>): Promise<ScaledeckError> {
   try {
@@ -42,22 +33,7 @@ async function refusal(work: Promise<unknown>): Promise<ScaledeckError> {
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'scaledeck-switch-protocol-'));
-  const gone = path.join(tmp, 'gone.yaml');
-  await writeFile(
-    gone,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      `- { name: gone, cluster: { server: "https://127.0.0.1:${await closedPort()}", insecure-skip-tls-verify: true } }`,
-      'users:',
-      '- { name: gone, user: { token: not-a-token } }',
-      'contexts:',
-      '- { name: scaledeck-gone, context: { cluster: gone, user: gone } }',
-      'current-context: scaledeck-gone',
-      '',
-    ].join('\n'),
-  );
+  const gone = await writeUnreachableKubeconfig(tmp);
   // Nothing is deployed: the defaults are enough (no image is pulled or built).
   session = new Session({ settings: await loadSettings(undefined), stack: STACK, kubeconfig: gone });
   session.subscribe((event) => events.push(event));
