@@ -26,6 +26,12 @@ export const CHANNEL_KINDS = {
   'timeline:list': 'read',
   'target:current': 'read',
   'target:select': 'command',
+  'scenarios:list': 'read',
+  'scenario:status': 'read',
+  'scenario:play': 'command',
+  'scenario:pause': 'command',
+  'scenario:resume': 'command',
+  'scenario:stop': 'command',
 } as const satisfies Record<string, ChannelKind>;
 
 export type ChannelKind = 'read' | 'command';

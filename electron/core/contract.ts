@@ -9,6 +9,14 @@ import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import { clientModelSchema } from './loadgen/options.ts';
 import type { SeriesSnapshot } from './metrics/feed.ts';
+import type {
+  ExpectationResult,
+  ScenarioEventStatus,
+  ScenarioStatus,
+  ScenarioSummary,
+} from './scenario/types.ts';
+
+export type * from './scenario/types.ts';
 
 export type { ErrorData } from './errors.ts';
 
@@ -211,6 +219,27 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
     'timeline:list': since,
     'target:current': empty,
     'target:select': targetSelectSchema,
+    'scenarios:list': empty,
+    'scenario:status': empty,
+    // A built-in by name, or a scenario file's text (YAML or JSON): exactly one of the two.
+    'scenario:play': z
+      .strictObject({
+        name: z.string('must be a scenario name').min(1, 'must be a scenario name').optional(),
+        source: z
+          .string('must be the text of a scenario file (YAML or JSON)')
+          .min(1, 'must not be empty')
+          .max(256 * 1024, 'must be at most 256 KiB')
+          .optional(),
+        // Deploy the stack first when none is running (the first-run demo).
+        deploy: z.boolean('must be true or false').optional(),
+      })
+      .refine((v) => (v.name === undefined) !== (v.source === undefined), {
+        message: 'give either name (a built-in scenario) or source (a scenario file), not both',
+        path: ['name'],
+      }),
+    'scenario:pause': empty,
+    'scenario:resume': empty,
+    'scenario:stop': empty,
   } satisfies Record<Channel, z.ZodType>;
 }
 
@@ -265,6 +294,12 @@ export interface ValueMap {
   'timeline:list': TimelineEvent[];
   'target:current': CurrentTarget;
   'target:select': CurrentTarget;
+  'scenarios:list': ScenarioSummary[];
+  'scenario:status': ScenarioStatus | null;
+  'scenario:play': ScenarioStatus;
+  'scenario:pause': ScenarioStatus;
+  'scenario:resume': ScenarioStatus;
+  'scenario:stop': ScenarioStatus;
 }
 
 export type ValueOf<C extends Channel> = ValueMap[C];
@@ -304,6 +339,19 @@ export type UiEvent =
       step: string;
       status: DeployEventStatus;
       replicas?: number;
+      detail?: string;
+    }
+  | {
+      /** A scenario's progress: its steps (with captions) and expectations mark the charts and the timeline. */
+      type: 'scenario';
+      at: number;
+      status: ScenarioEventStatus;
+      name: string;
+      title: string;
+      /** The step this is about (status 'step', 'expectation'). */
+      step?: number;
+      caption?: string;
+      expectation?: ExpectationResult;
       detail?: string;
     }
   | {

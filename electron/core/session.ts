@@ -34,6 +34,7 @@ import type { LiveMetrics } from './live-metrics.ts';
 import { kill, restore } from './session-chaos.ts';
 import { FeedErrors, failureEvent, normalizeError } from './session-errors.ts';
 import { SessionLoad, type SessionLoadHost } from './session-load.ts';
+import { SessionScenario } from './session-scenario.ts';
 import { createParts, disposeParts, type TargetParts } from './session-parts.ts';
 import { TargetSwitch, type SwitchHost } from './session-switch.ts';
 import type { Settings } from './settings.ts';
@@ -80,6 +81,7 @@ export class Session {
   private readonly switcher: TargetSwitch;
   private readonly operations: LongOperation[] = [];
   private readonly load: SessionLoad;
+  private readonly scenario: SessionScenario;
   private disposed = false;
   private lastProgressStep = '';
   private readonly feedErrors = new FeedErrors();
@@ -91,6 +93,7 @@ export class Session {
     this.kubeconfig = options.kubeconfig ?? options.target?.kubeconfig;
     this.timeline = new Timeline(options.timelineCapacity);
     this.load = new SessionLoad(this.loadHost());
+    this.scenario = new SessionScenario();
     this.live = this.createParts(options.target ?? { kind: DEFAULT_TARGET });
     this.switcher = new TargetSwitch(this.switchHost());
     this.schemas = channelSchemas({
@@ -128,6 +131,12 @@ export class Session {
       'timeline:list': async (input) => this.timeline.list(input.since),
       'target:current': async () => this.live.current,
       'target:select': (input) => this.switcher.select(input),
+      'scenarios:list': async () => this.scenario.list(),
+      'scenario:status': async () => this.scenario.status(),
+      'scenario:play': (input) => this.scenario.play(input),
+      'scenario:pause': async () => this.scenario.pause(),
+      'scenario:resume': async () => this.scenario.resume(),
+      'scenario:stop': () => this.scenario.stop(),
     };
   }
 
@@ -385,6 +394,7 @@ export class Session {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await this.scenario.halt();
     await this.load.halt();
     this.timeline.clearListeners();
     await disposeParts(this.live);

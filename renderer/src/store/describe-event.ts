@@ -40,6 +40,8 @@ export function describeEvent(event: UiEvent): string {
       return `${event.points.length} metric points`;
     case 'target':
       return targetSentence(event.status, event.from.label, event.to.label, event.detail);
+    case 'scenario':
+      return `Scenario ${event.title}: ${event.caption ?? event.detail ?? event.status}`;
   }
 }
 
