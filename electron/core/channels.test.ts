@@ -17,6 +17,10 @@ const MUTATING = [
   'chaos:kill',
   'chaos:restore',
   'target:select',
+  'scenario:play',
+  'scenario:pause',
+  'scenario:resume',
+  'scenario:stop',
 ];
 
 describe('channel map', () => {
