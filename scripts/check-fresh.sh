@@ -32,10 +32,27 @@ docker run --rm --network host \
     for p in node npm psql redis-server prometheus chromium dockerd; do
       if command -v "$p" >/dev/null 2>&1; then echo "check:fresh: $p is already in the base image; it is not clean" >&2; exit 1; fi
     done
+    # An ordinary user first, with nothing installed and no sudo: it must stop before changing
+    # anything and name the packages and the command that installs them.
+    useradd --create-home --shell /bin/bash scaledeck-user
+    as_user() { runuser -u scaledeck-user -- env -i HOME=/home/scaledeck-user PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS" bash -euo pipefail -c ". /src/scripts/lib/setup.sh; $1"; }
+    if out=$(as_user ensure_test_programs 2>&1); then
+      echo "check:fresh: as an ordinary user without sudo the install step claimed success:" >&2; echo "$out" >&2; exit 1
+    fi
+    grep -q "sudo apt-get install -y --no-install-recommends .*postgresql" <<<"$out" ||
+      { echo "check:fresh: as an ordinary user the install step did not name the command to run:" >&2; echo "$out" >&2; exit 1; }
+    echo "check:fresh: an ordinary user without sudo is told what to install:"
+    grep -o "missing packages: .*" <<<"$out" | cut -c1-100 | sed "s/^/  /"
+
+    # Root: installs everything (as on a fresh VM or CI box).
     scaledeck_ensure_node
     echo "check:fresh: node $(node --version)"
     ensure_test_programs
     echo "check:fresh: every program of scripts/lib/test-programs.tsv is there:"
     grep -v "^#" /src/scripts/lib/test-programs.tsv | cut -f1 | paste -sd" " | fold -s -w 100 | sed "s/^/  /"
+
+    # The ordinary user again, once the packages are there: its own Node 24, every program found.
+    as_user "scaledeck_ensure_node && echo \"check:fresh: as scaledeck-user: node \$(node --version) at \$(command -v node)\" && ensure_test_programs"
+    echo "check:fresh: as scaledeck-user every program is found"
   '
 say "check:fresh passed"

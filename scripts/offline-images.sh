@@ -87,7 +87,17 @@ build_base() {
     say "$BASE_TAG is up to date"
     return
   fi
-  [ "$(id -u)" -eq 0 ] || die "building $BASE_TAG needs root (debootstrap); run as root once, later runs reuse the image"
+  if [ "$(id -u)" -ne 0 ]; then
+    # debootstrap needs root once; the engine is shared, so every later run (any user) reuses the image.
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      say "building $BASE_TAG needs root (debootstrap): running that step with sudo"
+      sudo -n env SCALEDECK_OFFLINE_PREFIX="$PREFIX" bash "$HERE/offline-images.sh" --base-only >/dev/null ||
+        die "sudo bash scripts/offline-images.sh --base-only failed"
+      [ "$(recipe_of "$BASE_TAG")" = "$recipe" ] || die "the base built with sudo does not match this recipe"
+      return
+    fi
+    die "building $BASE_TAG needs root once (debootstrap): run 'sudo bash scripts/offline-images.sh --base-only', then this again (later runs, as any user in the docker group, reuse the image)"
+  fi
   if ! command -v debootstrap >/dev/null 2>&1; then
     say "installing debootstrap"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||

@@ -13,6 +13,7 @@ import {
   writeFileSync,
   readFileSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,17 +21,27 @@ import { offlineSettingsFile } from '../../scripts/lib/offline-images.ts';
 import { invokeAt } from '../app/support/browser-mode.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const USER = 'scaledeck-e2e';
-const HOME = `/home/${USER}`;
+// As root (CI) the test makes an ordinary user in the docker group; as an ordinary user it is one.
+const AS_ROOT = process.getuid?.() === 0;
+const USER = AS_ROOT ? 'scaledeck-e2e' : os.userInfo().username;
+const HOME = AS_ROOT ? `/home/${USER}` : path.join(os.tmpdir(), `scaledeck-e2e-home-${process.getuid?.()}`);
 const CHECKOUT = `${HOME}/scaledeck`;
 const PATH_FARM = `${HOME}/.path-without-dpkg`;
 const STACK = 'e2e-nonroot';
 
 function cannotRun(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to create the test user (CI runs as root)';
-  for (const tool of ['useradd', 'runuser', 'git'])
+  const tools = AS_ROOT ? ['useradd', 'runuser', 'git'] : ['git'];
+  for (const tool of tools)
     if (!existsSync(`/usr/sbin/${tool}`) && !existsSync(`/usr/bin/${tool}`) && !existsSync(`/sbin/${tool}`))
       return `${tool} is missing`;
+  if (!AS_ROOT) {
+    try {
+      execFileSync('docker', ['info'], { stdio: 'ignore' });
+    } catch {
+      return `no Docker engine answers for ${USER} (join the docker group, or start one)`;
+    }
+    return null;
+  }
   try {
     execFileSync('getent', ['group', 'docker']);
   } catch {
@@ -82,10 +93,12 @@ describe.skipIf(skip !== null)(
     const invoke = <T>(channel: string, input: unknown = {}) => invokeAt<T>(url, channel, input);
 
     beforeAll(async () => {
-      try {
-        sh('id', ['-u', USER]);
-      } catch {
-        sh('useradd', ['--create-home', '--shell', '/bin/bash', '--groups', 'docker', USER]);
+      if (AS_ROOT) {
+        try {
+          sh('id', ['-u', USER]);
+        } catch {
+          sh('useradd', ['--create-home', '--shell', '/bin/bash', '--groups', 'docker', USER]);
+        }
       }
       prepareCheckout();
       // The user's npm cache starts from root's, only so that npm ci does not download again.
@@ -94,20 +107,20 @@ describe.skipIf(skip !== null)(
       const settings = `${HOME}/offline-settings.json`;
       writeFileSync(settings, readFileSync(await offlineSettingsFile(), 'utf8'));
       const farm = pathWithoutDpkg();
-      sh('chown', ['-R', `${USER}:${USER}`, HOME]);
+      if (AS_ROOT) sh('chown', ['-R', `${USER}:${USER}`, HOME]);
 
+      const asUser = AS_ROOT ? ['runuser', '-u', USER, '--', 'env'] : ['env'];
       child = spawn(
-        'runuser',
+        asUser[0]!,
         [
-          '-u',
-          USER,
-          '--',
-          'env',
+          ...asUser.slice(1),
           '-i',
           `HOME=${HOME}`,
           `USER=${USER}`,
           `PATH=${farm}`,
           'LANG=C.UTF-8',
+          // Rootless Docker or a remote engine: the user's own way to the engine.
+          ...(process.env.DOCKER_HOST ? [`DOCKER_HOST=${process.env.DOCKER_HOST}`] : []),
           'bash',
           'scripts/start.sh',
           '--settings',

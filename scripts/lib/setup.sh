@@ -9,9 +9,16 @@ SCALEDECK_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/scaledeck"
 
 say() { printf '\033[1m[scaledeck]\033[0m %s\n' "$*" >&2; }
 
-# Root on a system with apt and dpkg: the only case in which we install system packages ourselves.
-can_install_debs() {
-  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1
+# How this user runs apt-get: directly as root, through sudo when it needs no password, else not at all.
+apt_runner() {
+  command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1 || return 1
+  if [ "$(id -u)" -eq 0 ]; then
+    echo env
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "sudo -n"
+  else
+    return 1
+  fi
 }
 
 # Installs the Debian packages that are missing; elsewhere names them and stops.
@@ -25,17 +32,20 @@ ensure_debs() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if ! can_install_debs; then
+  local runner
+  if ! runner=$(apt_runner); then
     say "missing packages: ${missing[*]}"
-    say "install them (sudo apt-get install -y ${missing[*]}) and run this again"
+    say "install them (sudo apt-get install -y --no-install-recommends ${missing[*]}) and run this again"
     return 1
   fi
-  say "installing Debian packages: ${missing[*]}"
+  local via=''
+  [ "$runner" = env ] || via=' with sudo'
+  say "installing Debian packages$via: ${missing[*]}"
   # A stale package list makes apt-get install fail on a fresh machine; refresh once.
   if [ ! -f /var/lib/apt/periodic/scaledeck-updated ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ]; then
-    apt-get update -qq && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/scaledeck-updated
+    $runner apt-get update -qq && $runner mkdir -p /var/lib/apt/periodic && $runner touch /var/lib/apt/periodic/scaledeck-updated
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $runner env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # The Debian packages behind every program the tests start (scripts/lib/test-programs.tsv).
@@ -51,7 +61,8 @@ missing_test_programs() {
     if [ "${program#/}" != "$program" ]; then
       found=$(compgen -G "$program" | head -n1 || true)
       [ -n "$found" ] && continue
-    elif command -v "$program" >/dev/null 2>&1; then
+    elif PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" command -v "$program" >/dev/null 2>&1; then
+      # sbin is off an ordinary user's PATH on Debian; only root's tests start what lives there.
       continue
     fi
     printf '%s (%s)\n' "$program" "$package"
