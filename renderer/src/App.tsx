@@ -13,6 +13,9 @@ import { TimelinePanel } from './components/TimelinePanel.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { ShareBanner } from './components/ShareBanner.tsx';
 import { CommandGuard } from './components/CommandGuard.tsx';
+import { FirstRunCard } from './components/scenario/FirstRunCard.tsx';
+import { PresentationCaption } from './components/scenario/PresentationCaption.tsx';
+import { ScenariosPanel } from './components/scenario/ScenariosPanel.tsx';
 
 export function App({ api }: { api: Api }) {
   const theme = useApp((s) => s.theme);
@@ -26,6 +29,7 @@ export function App({ api }: { api: Api }) {
         <aside className="controls" aria-label="Controls">
           <CommandGuard>
             <StackPanel />
+            <ScenariosPanel />
             <ReplicasPanel />
             <AutoscalerPanel />
             <LoadPanel />
@@ -33,6 +37,8 @@ export function App({ api }: { api: Api }) {
           </CommandGuard>
         </aside>
         <div className="board">
+          <PresentationCaption />
+          <FirstRunCard />
           <ChartsGrid />
           <div className="below">
             <ReplicaTable />

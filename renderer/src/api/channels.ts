@@ -8,10 +8,18 @@ export type {
   CoreEvent,
   CurrentTarget,
   EnabledAutoscaler,
+  ExpectationResult,
+  ExpectationState,
   InputOf,
   MetricPoint,
   ReplicaStatus,
   Result,
+  ScenarioCalibration,
+  ScenarioEventStatus,
+  ScenarioState,
+  ScenarioStatus,
+  ScenarioStepInfo,
+  ScenarioSummary,
   SequencedEvent,
   StackStatus,
   TargetInfo,
@@ -28,3 +36,4 @@ export type { SeriesSnapshot } from '../../../electron/core/metrics/feed.ts';
 import type { InputOf } from '../../../electron/core/contract.ts';
 
 export type AutoscalerRequest = InputOf<'autoscaler:set'>;
+export type ScenarioPlayRequest = InputOf<'scenario:play'>;

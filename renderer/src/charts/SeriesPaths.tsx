@@ -5,7 +5,7 @@ import { memo, useMemo } from 'react';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import type { ChartInfo } from '../api/channels.ts';
 import { useApp, useAppStore } from '../store/store.ts';
-import { describeEvent, markerKind } from '../store/describe-event.ts';
+import { describeEvent, markerKind, markerLabel } from '../store/describe-event.ts';
 import type { Theme } from '../store/slices/ui-slice.ts';
 import { downsampleMinMax, type Point } from './downsample.ts';
 import { markerColor, seriesColor } from './palette.ts';
@@ -75,7 +75,15 @@ export const SeriesPaths = memo(function SeriesPaths({ chart, theme, strokeWidth
       events.flatMap((e) => {
         const kind = markerKind(e);
         return kind && e.at >= from && e.at <= now
-          ? [{ at: e.at, color: markerColor(theme, kind), label: describeEvent(e), seq: e.seq }]
+          ? [
+              {
+                at: e.at,
+                color: markerColor(theme, kind),
+                label: describeEvent(e),
+                tag: markerLabel(e),
+                seq: e.seq,
+              },
+            ]
           : [];
       }),
     [events, from, now, theme],
@@ -91,19 +99,37 @@ export const SeriesPaths = memo(function SeriesPaths({ chart, theme, strokeWidth
     <g className="series-paths">
       {/* Timeline markers: every chart shows the same events at the same x. */}
       {markers.map((m) => (
-        <line
+        <g
           key={m.seq}
-          className="marker"
-          x1={x(m.at)}
-          x2={x(m.at)}
-          y1={plot.y}
-          y2={plot.y + plot.height}
-          stroke={m.color}
-          strokeWidth={markerWidth}
-          strokeDasharray="4 3"
+          className={m.tag === null ? 'marker' : 'marker marker-tagged'}
+          data-marker={m.tag ?? undefined}
         >
-          <title>{m.label}</title>
-        </line>
+          <line
+            x1={x(m.at)}
+            x2={x(m.at)}
+            y1={plot.y}
+            y2={plot.y + plot.height}
+            stroke={m.color}
+            strokeWidth={markerWidth}
+            // A scenario step is drawn solid: it is the story the room follows, the rest is context.
+            strokeDasharray={m.tag === null ? '4 3' : undefined}
+          >
+            <title>{m.label}</title>
+          </line>
+          {m.tag !== null && (
+            <text
+              x={x(m.at) + 4}
+              y={plot.y + 2}
+              dominantBaseline="hanging"
+              fill={m.color}
+              fontWeight={700}
+              fontSize={markerWidth * 9}
+            >
+              {m.tag}
+              <title>{m.label}</title>
+            </text>
+          )}
+        </g>
       ))}
       {points.map((p, i) => (
         <path

@@ -18,6 +18,7 @@ const MARKERS: Record<Theme, Record<MarkerKind, string>> = {
     deploy: '#56b4e9',
     error: '#ff5c5c',
     target: '#f0e442',
+    scenario: '#ffffff',
   },
   light: {
     scale: '#4a5a70',
@@ -28,6 +29,7 @@ const MARKERS: Record<Theme, Record<MarkerKind, string>> = {
     deploy: '#0072b2',
     error: '#c00000',
     target: '#a88a00',
+    scenario: '#111827',
   },
 };
 

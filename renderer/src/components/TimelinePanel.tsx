@@ -6,7 +6,10 @@ import { Panel } from './Panel.tsx';
 
 const SHOWN = 60;
 
-/** Newest first: scaling, autoscaler decisions, chaos, load and errors, in the order they happened. */
+/**
+ * Newest first: scaling, autoscaler decisions, chaos, load, errors and a scenario's steps (with their
+ * captions) and expectation outcomes, in the order they happened.
+ */
 export function TimelinePanel() {
   const events = useApp((s) => s.events);
   const shown = useMemo(() => events.slice(-SHOWN).reverse(), [events]);
@@ -19,6 +22,7 @@ export function TimelinePanel() {
             key={`${e.seq}-${e.at}-${e.type}`}
             className={`tl tl-${markerKind(e) ?? e.type}`}
             data-type={e.type}
+            data-outcome={e.type === 'scenario' ? e.expectation?.state : undefined}
           >
             <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>
             <span className="tl-kind">{e.type}</span>
@@ -28,6 +32,11 @@ export function TimelinePanel() {
                 <summary>{describeEvent(e)}</summary>
                 <span className="tl-detail">{e.decision.detail}</span>
               </details>
+            ) : e.type === 'scenario' && e.expectation ? (
+              <span className="tl-text">
+                <span className={`badge badge-${e.expectation.state}`}>{e.expectation.state}</span>{' '}
+                {describeEvent(e)}
+              </span>
             ) : (
               <span className="tl-text">{describeEvent(e)}</span>
             )}

@@ -7,7 +7,7 @@ function shortName(name: string): string {
 }
 
 export type MarkerKind =
-  'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error' | 'target';
+  'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error' | 'target' | 'scenario';
 
 export function describeEvent(event: UiEvent): string {
   switch (event.type) {
@@ -41,8 +41,48 @@ export function describeEvent(event: UiEvent): string {
     case 'target':
       return targetSentence(event.status, event.from.label, event.to.label, event.detail);
     case 'scenario':
-      return `Scenario ${event.title}: ${event.caption ?? event.detail ?? event.status}`;
+      return scenarioSentence(event);
   }
+}
+
+type ScenarioEvent = Extract<UiEvent, { type: 'scenario' }>;
+
+/** The number people read: steps count from 1 on the dashboard, the CLI and the charts. */
+export const stepNumber = (index: number): number => index + 1;
+
+function scenarioSentence(event: ScenarioEvent): string {
+  const tail = event.detail ? `: ${event.detail}` : '';
+  switch (event.status) {
+    case 'step': {
+      const step = event.step === undefined ? 'Step' : `Step ${stepNumber(event.step)}`;
+      return `${step}${event.caption ? `: ${event.caption}` : ` of ${event.title}`}`;
+    }
+    case 'expectation': {
+      const e = event.expectation;
+      if (e === undefined) return `${event.title}: expectation${tail}`;
+      const outcome = e.state === 'met' ? 'met' : e.state === 'missed' ? 'missed' : 'pending';
+      return `Expectation ${outcome}: ${e.text}${e.detail ? ` (${e.detail})` : ''}`;
+    }
+    case 'started':
+      return `Scenario started: ${event.title}${tail}`;
+    case 'paused':
+      return `Scenario paused: ${event.title}`;
+    case 'resumed':
+      return `Scenario resumed: ${event.title}`;
+    case 'finished':
+      return `Scenario finished: ${event.title}${tail}`;
+    case 'stopped':
+      return `Scenario stopped: ${event.title}${tail}`;
+    case 'failed':
+      return `Scenario failed: ${event.title}${tail}`;
+  }
+}
+
+/** The short label a chart marker carries beside its line: the step number of a scenario step. */
+export function markerLabel(event: UiEvent): string | null {
+  return event.type === 'scenario' && event.status === 'step' && event.step !== undefined
+    ? String(stepNumber(event.step))
+    : null;
 }
 
 function targetSentence(
@@ -79,6 +119,9 @@ export function markerKind(event: UiEvent): MarkerKind | null {
     // Series before the mark came from the other target.
     case 'target':
       return event.status === 'switched' ? 'target' : null;
+    // A scenario's steps mark the charts; its other news (expectations, pauses) is on the timeline.
+    case 'scenario':
+      return event.status === 'step' ? 'scenario' : null;
     default:
       return null;
   }

@@ -5,6 +5,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Api } from '../api/api.ts';
 import { createLoadSlice } from './slices/load-slice.ts';
 import { createMetricsSlice } from './slices/metrics-slice.ts';
+import { createScenarioSlice } from './slices/scenario-slice.ts';
 import { createShareSlice } from './slices/share-slice.ts';
 import { createStackSlice } from './slices/stack-slice.ts';
 import { createTimelineSlice } from './slices/timeline-slice.ts';
@@ -26,6 +27,7 @@ export function createAppStore(
     ...createTimelineSlice(deps)(...a),
     ...createLoadSlice(deps)(...a),
     ...createShareSlice(deps)(...a),
+    ...createScenarioSlice(deps)(...a),
   }));
 }
 
@@ -45,6 +47,8 @@ export function connectStore(store: AppStore, api: Api): () => void {
     s.refreshStatus(),
     s.refreshLoad(),
     s.loadTimeline(),
+    s.loadScenarios(),
+    s.refreshScenario(),
   ]);
   void s.loadCharts().then(() => store.getState().backfill());
   // Replica health and CPU move without events; a slow poll keeps the table honest.

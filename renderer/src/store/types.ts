@@ -2,12 +2,19 @@ import type { StateCreator } from 'zustand';
 import type { Api } from '../api/api.ts';
 import type { LoadSlice } from './slices/load-slice.ts';
 import type { MetricsSlice } from './slices/metrics-slice.ts';
+import type { ScenarioSlice } from './slices/scenario-slice.ts';
 import type { ShareSlice } from './slices/share-slice.ts';
 import type { StackSlice } from './slices/stack-slice.ts';
 import type { TimelineSlice } from './slices/timeline-slice.ts';
 import type { UiSlice } from './slices/ui-slice.ts';
 
-export type AppState = StackSlice & MetricsSlice & TimelineSlice & LoadSlice & UiSlice & ShareSlice;
+export type AppState = StackSlice &
+  MetricsSlice &
+  TimelineSlice &
+  LoadSlice &
+  UiSlice &
+  ShareSlice &
+  ScenarioSlice;
 
 /** What slices get besides zustand's set/get: the API and a frame scheduler (rAF in the page). */
 export interface SliceDeps {

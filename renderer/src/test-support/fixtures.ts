@@ -1,5 +1,11 @@
 // Values of the contract's types for component tests, each overridable field by field.
-import type { LoadReport, ScaleDecision, StackStatus } from '../api/channels.ts';
+import type {
+  LoadReport,
+  ScaleDecision,
+  ScenarioStatus,
+  ScenarioSummary,
+  StackStatus,
+} from '../api/channels.ts';
 
 /** A running Docker stack with two ready replicas, no autoscaler and no capacity estimate. */
 export function stackStatus(overrides: Partial<StackStatus> = {}): StackStatus {
@@ -85,6 +91,65 @@ export function scaleDecision(overrides: Partial<ScaleDecision> = {}): ScaleDeci
     reason: 'CPU 82 % of requests over a 50 % target: 3 × 1.63 rounds up to 5',
     limitedBy: 'none',
     inputs: { pods: [], readyWithMetrics: 3, missingMetrics: 0, notReady: 0 },
+    ...overrides,
+  };
+}
+
+export const DEMO_SUMMARY: ScenarioSummary = {
+  name: 'autoscaling-90s',
+  title: 'Autoscaling in 90 seconds',
+  description: 'Load ramps until CPU crosses the target; the autoscaler scales out, then in.',
+  seconds: 90,
+  steps: 3,
+};
+
+/** The demo playing its second step (of three), 12 s left in it, one expectation met, one pending. */
+export function scenarioStatus(overrides: Partial<ScenarioStatus> = {}): ScenarioStatus {
+  const startedAt = Date.UTC(2026, 11, 4, 10, 0, 0);
+  return {
+    name: 'autoscaling-90s',
+    title: 'Autoscaling in 90 seconds',
+    description: DEMO_SUMMARY.description,
+    state: 'playing',
+    startedAt,
+    step: 1,
+    stepStartedAt: startedAt + 20_000,
+    nextStepAt: startedAt + 60_000,
+    remainingMs: 12_000,
+    steps: [
+      {
+        index: 0,
+        caption: 'Steady load: two replicas idle along',
+        seconds: 20,
+        actions: ['load at 1× (28 req/s)'],
+        expects: [],
+      },
+      {
+        index: 1,
+        caption: 'Now the load triples: watch CPU cross the 50 % line',
+        seconds: 40,
+        actions: ['load ramps to 3× (84 req/s) over 20 s'],
+        expects: ['scales out within 60 s'],
+      },
+      {
+        index: 2,
+        caption: null,
+        seconds: 30,
+        actions: ['load drops to 0.5× (14 req/s)'],
+        expects: ['scales in within 60 s'],
+      },
+    ],
+    expectations: [
+      {
+        step: 1,
+        text: 'scales out within 60 s',
+        state: 'met',
+        detail: '2 → 4 at 0:41',
+        at: startedAt + 41_000,
+      },
+      { step: 2, text: 'scales in within 60 s', state: 'pending' },
+    ],
+    calibration: { perReplicaRps: 28, basis: 'measured for 10 s on one replica at 50 % CPU' },
     ...overrides,
   };
 }

@@ -79,6 +79,9 @@ export const createTimelineSlice: Slice<TimelineSlice> =
           case 'target':
             if (!history) get().applyTargetEvent(event);
             break;
+          case 'scenario':
+            if (!history) get().applyScenarioEvent(event);
+            break;
           case 'error':
             break;
         }
