@@ -21,6 +21,7 @@ import type { LiveTarget } from './core/targets/target.ts';
 import { behaviorFromFlags, type BehaviorFlags } from './cli-behavior.ts';
 import { describeEvent, printStatus, progressPrinter } from './cli-output.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
+import { PLAY_EXIT, runPlay } from './cli-play.ts';
 
 function number(field: string) {
   return (value: string): number => {
@@ -261,6 +262,21 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('play')
+    .description(
+      'play a scenario headless (a built-in by name, or a YAML/JSON file): prints each step and expectation; exits 1 when one was missed',
+    )
+    .argument('<FILE|NAME>', 'a scenario file, or a built-in scenario’s name')
+    .option('--json', 'one JSON object per line: the events, then a summary')
+    .option('--deploy', 'deploy the stack first when none runs')
+    .action(async (scenario: string, options: { json?: boolean; deploy?: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const target = targetChoiceOf(globals);
+      const settings = await loadSettings(globals.settings);
+      await runPlay(scenario, options, { settings, stack: globals.stack, target });
+    });
+
   addFlags(
     program
       .command('serve')
@@ -345,6 +361,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ScaledeckError && NO_ENGINE_CODES.has(error.code)) return EXIT.noEngine;
     if (error instanceof ValidationError) return EXIT.usage;
     if (error instanceof ScaledeckError && error.code === 'SETTINGS_UNREADABLE') return EXIT.usage;
+    if (error instanceof ScaledeckError && error.code === 'INTERRUPTED') return PLAY_EXIT.interrupted;
     return EXIT.failure;
   }
 }
