@@ -93,6 +93,8 @@ function ScenarioPicker() {
         <p className="muted" role="note">
           Built-in scenarios are not available: {listError.message}
         </p>
+      ) : scenarios.length === 0 ? (
+        <p className="muted">No built-in scenarios listed.</p>
       ) : (
         <ul className="scenario-list" aria-label="Built-in scenarios">
           {scenarios.map((s) => (
