@@ -34,7 +34,7 @@ import type { LiveMetrics } from './live-metrics.ts';
 import { kill, restore } from './session-chaos.ts';
 import { FeedErrors, failureEvent, normalizeError } from './session-errors.ts';
 import { SessionLoad, type SessionLoadHost } from './session-load.ts';
-import { SessionScenario } from './session-scenario.ts';
+import { SessionScenario, type SessionScenarioHost } from './session-scenario.ts';
 import { createParts, disposeParts, type TargetParts } from './session-parts.ts';
 import { TargetSwitch, type SwitchHost } from './session-switch.ts';
 import type { Settings } from './settings.ts';
@@ -93,7 +93,7 @@ export class Session {
     this.kubeconfig = options.kubeconfig ?? options.target?.kubeconfig;
     this.timeline = new Timeline(options.timelineCapacity);
     this.load = new SessionLoad(this.loadHost());
-    this.scenario = new SessionScenario();
+    this.scenario = new SessionScenario(this.scenarioHost());
     this.live = this.createParts(options.target ?? { kind: DEFAULT_TARGET });
     this.switcher = new TargetSwitch(this.switchHost());
     this.schemas = channelSchemas({
@@ -187,6 +187,17 @@ export class Session {
     };
   }
 
+  /** The scenario plays through the session's own channels, like a user clicking. */
+  private scenarioHost(): SessionScenarioHost {
+    return {
+      invoke: (channel, input) => this.invoke(channel, input),
+      emit: (event) => this.emit(event),
+      subscribe: (listener) => this.subscribe(listener),
+      limits: { maxReplicas: this.settings.maxReplicas, maxLoadRps: this.settings.maxLoadRps },
+      replicaCpus: this.settings.replicaCpus,
+    };
+  }
+
   private switchHost(): SwitchHost {
     return {
       live: () => this.live,
@@ -203,6 +214,7 @@ export class Session {
       attach: (parts) => this.attach(parts),
       emit: (event) => this.emit(event),
       swap: async (parts) => {
+        await this.scenario.halt('the session switched target');
         await this.load.drop();
         const old = this.live;
         this.live = parts;
@@ -376,6 +388,7 @@ export class Session {
   private async teardownNow(deleteVolumes: boolean): Promise<{ removed: true }> {
     await this.target.assertReachable();
     this.emit({ type: 'deploy', at: Date.now(), step: 'teardown', status: 'started' });
+    await this.scenario.halt('the stack was torn down');
     await this.load.halt();
     this.metrics.stop();
     await this.controller.teardown({ deleteVolumes });
