@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoadReport } from '../api/channels.ts';
 import { mixFromReadPercent } from '../store/slices/load-slice.ts';
 import { fakeApi } from '../test-support/fake-api.ts';
-import { ABSENT, loadReport, stackStatus } from '../test-support/fixtures.ts';
+import { ABSENT, loadReport, scenarioStatus, stackStatus } from '../test-support/fixtures.ts';
 import { renderWithStore } from '../test-support/render.tsx';
 import { LoadPanel } from './LoadPanel.tsx';
 
@@ -171,5 +171,37 @@ describe('LoadPanel', () => {
     expect(state()).toHaveTextContent('finished');
     expect(stop()).toBeDisabled();
     expect(start()).toBeEnabled();
+  });
+
+  it('a rate set elsewhere (a scenario ramp, the CLI) shows in the controls and is not sent back', async () => {
+    const api = generator();
+    const { store } = renderWithStore(<LoadPanel />, api, {
+      status: stackStatus(),
+      loadReport: loadReport(),
+      scenario: scenarioStatus(),
+    });
+    expect(screen.getByRole('note')).toHaveTextContent(
+      'The scenario “Autoscaling in 90 seconds” drives the load',
+    );
+    for (const rate of [90, 120, 140]) {
+      act(() =>
+        store
+          .getState()
+          .applyEvent({
+            type: 'load',
+            at: Date.now(),
+            kind: 'changed',
+            report: loadReport({ rate }),
+            seq: rate,
+          }),
+      );
+      await rest();
+    }
+    expect(box('Request rate')).toHaveValue(140);
+    expect(api.sent('load:update')).toEqual([]);
+    // A hand on the controls takes over again.
+    set('Request rate', 60);
+    await rest();
+    expect(api.sent('load:update')).toEqual([{ rps: 60, mix: mixFromReadPercent(95), zipfExponent: 1.1 }]);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '../../../electron/core/loadgen/client-model.ts';
 import { useApp } from '../store/store.ts';
 import { isLoadActive, readPercentOf } from '../store/slices/load-slice.ts';
+import { isScenarioActive } from '../store/slices/scenario-slice.ts';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
 
@@ -20,17 +21,19 @@ export function LoadPanel() {
   const updateLoad = useApp((s) => s.updateLoad);
   const deployed = useApp((s) => s.status !== null && s.status.phase !== 'absent');
   const active = isLoadActive(report);
+  const edited = useApp((s) => s.loadFormEdited);
+  const scenario = useApp((s) => (isScenarioActive(s.scenario) ? s.scenario!.title : null));
 
-  // A running generator follows the controls once they rest.
+  // A running generator follows the controls once they rest, when the user moved them.
   const sentRate = report?.rate;
   const sentSkew = report?.zipfExponent;
   const sentReads = report ? readPercentOf(report.mix) : undefined;
   useEffect(() => {
-    if (!active) return;
+    if (!active || !edited) return;
     if (sentRate === form.rps && sentSkew === form.keySkew && sentReads === form.readPercent) return;
     const timer = setTimeout(() => void updateLoad(), 400);
     return () => clearTimeout(timer);
-  }, [active, form.rps, form.readPercent, form.keySkew, sentRate, sentSkew, sentReads, updateLoad]);
+  }, [active, edited, form.rps, form.readPercent, form.keySkew, sentRate, sentSkew, sentReads, updateLoad]);
 
   return (
     <Panel
@@ -42,6 +45,12 @@ export function LoadPanel() {
         </span>
       }
     >
+      {scenario && (
+        <p className="hint" role="note">
+          The scenario “{scenario}” drives the load: a change here lasts until the scenario sets the load
+          again.
+        </p>
+      )}
       <NumberSlider
         label="Request rate"
         unit="req/s"

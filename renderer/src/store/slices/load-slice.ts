@@ -16,13 +16,20 @@ export interface LoadForm {
 export interface LoadSlice {
   loadReport: LoadReport | null;
   loadForm: LoadForm;
+  /**
+   * The user moved a control since the form last matched the generator. Only then does a running
+   * generator follow the form; otherwise the form follows the generator, so a rate set elsewhere
+   * (a scenario's ramp, the CLI, another window) shows here instead of being sent back.
+   */
+  loadFormEdited: boolean;
   setLoadForm(change: Partial<LoadForm>): void;
   refreshLoad(): Promise<void>;
   startLoad(): Promise<void>;
   /** Sends the form to a running generator. */
   updateLoad(): Promise<void>;
   stopLoad(): Promise<void>;
-  setLoadReport(report: LoadReport): void;
+  /** A report from elsewhere (an event, load:status): the form shows it unless the user is editing. */
+  setLoadReport(report: LoadReport | null): void;
 }
 
 /** The read/write share as the generator's weights, keeping the default proportions inside each side. */
@@ -52,17 +59,18 @@ export const createLoadSlice: Slice<LoadSlice> =
   (set, get) => ({
     loadReport: null,
     loadForm: { rps: 50, readPercent: 95, keySkew: 1.1, durationSeconds: 600, clients: 'many' },
-    setLoadForm: (change) => set((s) => ({ loadForm: { ...s.loadForm, ...change } })),
+    loadFormEdited: false,
+    setLoadForm: (change) => set((s) => ({ loadForm: { ...s.loadForm, ...change }, loadFormEdited: true })),
     async refreshLoad() {
       try {
-        const report = await api.invoke('load:status', {});
-        set({ loadReport: report });
+        get().setLoadReport(await api.invoke('load:status', {}));
       } catch (error) {
         get().reportError('Load status', error);
       }
     },
     async startLoad() {
       const f = get().loadForm;
+      set({ loadFormEdited: false });
       try {
         set({
           loadReport: await api.invoke('load:start', {
@@ -80,6 +88,8 @@ export const createLoadSlice: Slice<LoadSlice> =
     async updateLoad() {
       if (!isLoadActive(get().loadReport)) return;
       const f = get().loadForm;
+      // Edits made while this is in flight mark the form again and are sent next.
+      set({ loadFormEdited: false });
       try {
         set({
           loadReport: await api.invoke('load:update', {
@@ -99,5 +109,18 @@ export const createLoadSlice: Slice<LoadSlice> =
         get().reportError('Stop load', error);
       }
     },
-    setLoadReport: (loadReport) => set({ loadReport }),
+    setLoadReport: (loadReport) =>
+      set((s) =>
+        loadReport === null || !isLoadActive(loadReport) || s.loadFormEdited
+          ? { loadReport }
+          : {
+              loadReport,
+              loadForm: {
+                ...s.loadForm,
+                rps: loadReport.rate,
+                readPercent: readPercentOf(loadReport.mix),
+                keySkew: loadReport.zipfExponent,
+              },
+            },
+      ),
   });
