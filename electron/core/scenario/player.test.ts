@@ -375,6 +375,20 @@ steps:
     );
   });
 
+  it('healthy after a kill needs a recovery: seen degraded first, or running for 10 s', async () => {
+    const session = new FakeSession();
+    const p = player(session, EXPECTING);
+    await p.start();
+    // The status never shows the kill (too quick to be seen): met only after 10 s of running.
+    await session.advance(19_000);
+    expect(p.status().expectations[3]?.state).toBe('pending');
+    await session.advance(1_000);
+    expect(p.status().expectations[3]).toMatchObject({
+      state: 'met',
+      detail: expect.stringContaining('never seen degraded after the kill (0:20)'),
+    });
+  });
+
   it('misses a scale-out past its deadline and failed requests over the step', async () => {
     const session = new FakeSession();
     const p = player(session, EXPECTING);

@@ -70,6 +70,13 @@ export interface PlayerOptions {
 }
 
 const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
+
+/**
+ * "Healthy again" after a kill means recovered, not "the status had not noticed yet": met once the
+ * stack was seen degraded and then running, or, if a recovery was too quick to be seen, once it
+ * has kept running this long after the kill.
+ */
+export const HEALTHY_HOLD_MS = 10_000;
 const ENDED: ReadonlySet<ScenarioState> = new Set(['finished', 'stopped', 'failed']);
 
 interface Tracked {
@@ -79,6 +86,9 @@ interface Tracked {
   /** Scenario-clock ms by which it must be met; null for the request ones (judged at the step's end). */
   deadline: number | null;
   within: number;
+  /** healthy after a kill: the stack was seen degraded since, or running since when (scenario ms). */
+  sawDegraded?: boolean;
+  runningSince?: number | null;
 }
 
 interface Ramp {
@@ -468,11 +478,27 @@ export class ScenarioPlayer {
     if (polled.length === 0) return;
     const status = await this.host.invoke('stack:status', {});
     this.lastStatus = status;
+    const now = this.elapsed();
     for (const tracked of polled) {
-      const expect = this.file.steps[tracked.step]?.expect;
+      const step = this.file.steps[tracked.step];
+      const expect = step?.expect;
       if (expect === undefined) continue;
       const verdict = judgeStatus(tracked.kind, expect, status);
-      if (verdict !== null) this.settle(tracked, true, `${verdict.detail} at ${clockText(this.elapsed())}`);
+      if (tracked.kind === 'healthy' && step?.chaos?.kill !== undefined && !tracked.sawDegraded) {
+        if (verdict === null) {
+          tracked.sawDegraded = true;
+          continue;
+        }
+        tracked.runningSince ??= now;
+        if (now - tracked.runningSince < HEALTHY_HOLD_MS) continue;
+        this.settle(
+          tracked,
+          true,
+          `${verdict.detail}, never seen degraded after the kill (${clockText(now)})`,
+        );
+        continue;
+      }
+      if (verdict !== null) this.settle(tracked, true, `${verdict.detail} at ${clockText(now)}`);
     }
   }
 

@@ -45,11 +45,12 @@ function report(status: ScenarioStatus): string {
  */
 async function play(
   name: string,
-  deploy = false,
+  whilePlaying?: () => Promise<void>,
 ): Promise<{ status: ScenarioStatus; events: TimelineEvent[] }> {
   const since = Date.now();
   const started = await session.invoke('scenario:play', { name, deploy: true });
   expect(['deploying', 'calibrating', 'playing']).toContain(started.state);
+  await whilePlaying?.();
   const seconds = started.steps.reduce((sum, step) => sum + step.seconds, 0);
   const status = await waitUntil(`scenario ${name} to end`, (seconds + 240) * 1000, async () => {
     const current = await session.invoke('scenario:status', {});
@@ -74,7 +75,14 @@ function expectEveryEffect(status: ScenarioStatus, events: TimelineEvent[]): voi
 
 describe('built-in scenarios on the Docker target', () => {
   it('autoscaling-90s: deploys, calibrates, scales out with explained decisions, scales in', async () => {
-    const { status, events } = await play('autoscaling-90s');
+    const { status, events } = await play('autoscaling-90s', async () => {
+      // One scenario at a time: a second play is refused and leaves the first one playing.
+      await expect(session.invoke('scenario:play', { name: 'self-healing' })).rejects.toMatchObject({
+        code: 'BUSY',
+        message: expect.stringContaining('autoscaling-90s') as unknown as string,
+      });
+      expect((await session.invoke('scenario:status', {}))?.name).toBe('autoscaling-90s');
+    });
     expectEveryEffect(status, events);
     expect(status.calibration?.basis).toMatch(/^measured: /);
     const out = events.find((e) => e.type === 'scale' && e.source === 'autoscaler' && e.to > e.from);
