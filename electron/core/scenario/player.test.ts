@@ -33,6 +33,7 @@ class FakeSession implements PlayerHost {
   load: LoadReport | null = null;
   cpu: SeriesSnapshot[] = [];
   failOn: Channel | null = null;
+  failCode = 'NOTHING_TO_KILL';
 
   now(): number {
     return this.clock;
@@ -62,7 +63,7 @@ class FakeSession implements PlayerHost {
   async invoke(channel: Channel, input: unknown): Promise<never> {
     this.calls.push({ channel, input, at: this.clock - T0 });
     await Promise.resolve();
-    if (this.failOn === channel) throw new ScaledeckError('NOTHING_TO_KILL', `${channel} refused`);
+    if (this.failOn === channel) throw new ScaledeckError(this.failCode, `${channel} refused`);
     return this.answer(channel, input) as never;
   }
 
@@ -283,6 +284,33 @@ describe('ScenarioPlayer: steps and ramps', () => {
     await session.advance(60_000);
     expect(session.calls.length).toBe(calls);
     expect(session.statuses().at(-1)).toBe('stopped');
+  });
+
+  it('halt (teardown, target switch, dispose) ends it at once without calling the session', async () => {
+    const session = new FakeSession();
+    const p = player(session, THREE_STEPS);
+    await p.start();
+    await session.advance(12_000);
+    const calls = session.calls.length;
+    p.halt('the stack was torn down');
+    expect(p.status()).toMatchObject({ state: 'stopped', detail: 'the stack was torn down' });
+    await session.advance(60_000);
+    expect(session.calls.length).toBe(calls);
+    expect(session.events.at(-1)).toMatchObject({ status: 'stopped', detail: 'the stack was torn down' });
+  });
+
+  it('a load stopped by hand ends the ramp, not the scenario', async () => {
+    const session = new FakeSession();
+    const p = player(session, THREE_STEPS);
+    await p.start();
+    await session.advance(12_000);
+    session.failOn = 'load:update';
+    session.failCode = 'NO_LOAD';
+    await session.advance(4_000);
+    expect(p.status()).toMatchObject({ state: 'playing', step: 1 });
+    const updates = session.calledWith('load:update').length;
+    await session.advance(10_000);
+    expect(session.calledWith('load:update').length).toBe(updates);
   });
 
   it('an action that fails ends the scenario as failed, naming the step', async () => {

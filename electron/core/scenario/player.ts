@@ -470,7 +470,17 @@ export class ScenarioPlayer {
     const rps = Math.round((ramp.from + (ramp.to - ramp.from) * progress) * 10) / 10;
     ramp.lastUpdateMs = now;
     if (done) this.ramp = null;
-    await this.host.invoke('load:update', { rps });
+    await this.updateRamp(rps);
+  }
+
+  /** Someone stopped the load by hand (load:stop): the ramp ends there, the scenario goes on. */
+  private async updateRamp(rps: number): Promise<void> {
+    try {
+      await this.host.invoke('load:update', { rps });
+    } catch (error) {
+      if (!(error instanceof ScaledeckError && error.code === 'NO_LOAD')) throw error;
+      this.ramp = null;
+    }
   }
 
   private async pollStatus(): Promise<void> {
@@ -518,7 +528,7 @@ export class ScenarioPlayer {
     // A ramp as long as its step gets its last move here, at the step's end.
     const ramp = this.ramp;
     this.ramp = null;
-    if (ramp !== null) await this.host.invoke('load:update', { rps: ramp.to });
+    if (ramp !== null) await this.updateRamp(ramp.to);
     const windowed = this.active().filter((t) => t.step === index && WINDOW_KINDS.has(t.kind));
     if (windowed.length > 0) {
       const end = await this.host.invoke('load:status', {});
