@@ -64,6 +64,7 @@ export function describeActions(step: ScenarioStep, perReplicaRps: number | null
   if (step.scale !== undefined) actions.push(`scale to ${step.scale} replica${step.scale === 1 ? '' : 's'}`);
   if (step.chaos !== undefined) actions.push(describeChaos(step.chaos));
   actions.push(...describeLoad(step, perReplicaRps));
+  if (step.endsWhenMet === true) actions.push('moves on as soon as its expectations are met');
   return actions;
 }
 

@@ -145,6 +145,12 @@ describe('parseScenario: bad files name the step and field', () => {
     );
   });
 
+  it('endsWhenMet without an expectation that has a deadline', () => {
+    expect(refusal(withLine('  - for: 5', '  - for: 5\n    endsWhenMet: true')).field).toBe(
+      'steps[3].endsWhenMet',
+    );
+  });
+
   it('a missing name, no steps, a bad name', () => {
     expect(refusal('title: x\nsteps: [{ for: 1 }]').field).toBe('name');
     expect(refusal('name: a\ntitle: x\nsteps: []')).toMatchObject({ field: 'steps' });

@@ -85,6 +85,12 @@ function crossCheck(file: ScenarioFile): void {
         `${here}.load.ramp.over`,
         `must be at most the step’s ${step.for} s (its "for"); split a longer ramp over several steps`,
       );
+    const deadlines = ['scalesOut', 'scalesIn', 'replicas', 'healthy'] as const;
+    if (step.endsWhenMet === true && !deadlines.some((kind) => step.expect?.[kind] !== undefined))
+      throw new ValidationError(
+        `${here}.endsWhenMet`,
+        'needs an expectation with a deadline in this step (scalesOut, scalesIn, replicas or healthy)',
+      );
     const left = total - startsAt;
     const expect = step.expect ?? {};
     for (const [name, value] of Object.entries(expect)) {

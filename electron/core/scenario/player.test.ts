@@ -367,7 +367,7 @@ steps:
     session.push({
       type: 'autoscaler',
       at: session.now(),
-      decision: { reason: 'CPU 80 % above the 50 % target' } as never,
+      decision: { desiredReplicas: 4, reason: 'CPU 80 % above the 50 % target' } as never,
     });
     session.push({ type: 'scale', at: session.now(), source: 'autoscaler', from: 2, to: 4 });
     expect(p.status().expectations[0]).toMatchObject({
@@ -441,6 +441,37 @@ steps:
     // A scale-out after the deadline changes nothing.
     session.push({ type: 'scale', at: session.now(), source: 'autoscaler', from: 2, to: 4 });
     expect(p.status().expectations[0]?.state).toBe('missed');
+  });
+
+  it('an endsWhenMet step moves on once its expectations are met; later deadlines count from then', async () => {
+    const session = new FakeSession();
+    const p = player(
+      session,
+      `
+name: early
+title: Early
+steps:
+  - for: 60
+    endsWhenMet: true
+    load: { rate: 5 }
+    expect: { replicas: { atLeast: 3, within: 60 } }
+  - for: 30
+    expect: { scalesIn: { within: 20 } }
+`,
+    );
+    await p.start();
+    await session.advance(5_000);
+    expect(p.status().step).toBe(0);
+    session.stack = stackStatus('running', 3);
+    await session.advance(1_000);
+    expect(p.status()).toMatchObject({ step: 1, stepStartedAt: T0 + 6_000, remainingMs: 30_000 });
+    expect(p.status().steps[0]?.actions).toContain('moves on as soon as its expectations are met');
+    await session.advance(19_500);
+    expect(p.status().expectations[1]?.state).toBe('pending');
+    await session.advance(1_000);
+    expect(p.status().expectations[1]?.state).toBe('missed');
+    await session.advance(10_000);
+    expect(p.status().state).toBe('finished');
   });
 
   it('pausing stops the deadlines too', async () => {

@@ -106,6 +106,7 @@ export class ScenarioPlayer {
   private readonly rampUpdateMs: number;
   private readonly cpuWindowMs: number;
   private readonly deploy: boolean;
+  /** Planned step starts on the scenario clock; a step that ends early (endsWhenMet) moves the later ones. */
   private readonly stepStarts: number[];
   private readonly totalMs: number;
   private readonly expectations: Tracked[];
@@ -121,7 +122,7 @@ export class ScenarioPlayer {
   private ownsLoad = false;
   private stepLoad: LoadReport | null = null;
   private lastStatus: StackStatus | null = null;
-  private lastDecisionReason: string | null = null;
+  private lastDecision: { desired: number; reason: string } | null = null;
   private timer: (() => void) | null = null;
   private ticking = false;
   private unobserve: (() => void) | null = null;
@@ -368,7 +369,12 @@ export class ScenarioPlayer {
   private async advance(): Promise<void> {
     while (!this.ended && this.state === 'playing') {
       const now = this.elapsed();
-      if (this.step >= 0 && now < this.stepEndMs(this.step)) break;
+      if (this.step >= 0 && now < this.stepEndMs(this.step)) {
+        if (!this.metEarly(this.step)) break;
+        const early = this.stepEndMs(this.step) - now;
+        for (let later = this.step + 1; later < this.stepStarts.length; later++)
+          this.stepStarts[later] = (this.stepStarts[later] ?? 0) - early;
+      }
       if (this.step >= 0) await this.endStep(this.step);
       if (this.ended) return;
       if (this.step + 1 >= this.file.steps.length) return this.finish();
@@ -378,6 +384,15 @@ export class ScenarioPlayer {
     await this.moveRamp();
     await this.pollStatus();
     this.checkDeadlines();
+    // Met just now: move on in this same look rather than a tick later.
+    if (!this.ended && this.state === 'playing' && this.metEarly(this.step)) await this.advance();
+  }
+
+  /** An endsWhenMet step whose deadline expectations are all settled moves on at once. */
+  private metEarly(index: number): boolean {
+    if (this.file.steps[index]?.endsWhenMet !== true) return false;
+    const own = this.expectations.filter((t) => t.step === index && t.deadline !== null);
+    return own.length > 0 && own.every((t) => t.result.state !== 'pending');
   }
 
   private async beginStep(index: number): Promise<void> {
@@ -385,6 +400,10 @@ export class ScenarioPlayer {
     if (step === undefined) return;
     this.step = index;
     this.ramp = null;
+    const start = this.stepStarts[index] ?? 0;
+    for (const tracked of this.expectations)
+      if (tracked.step === index && tracked.deadline !== null)
+        tracked.deadline = start + tracked.within * 1000;
     this.announce('step', { step: index, ...(step.caption === undefined ? {} : { caption: step.caption }) });
     await this.applyActions(step);
     if (this.ended) return;
@@ -543,11 +562,13 @@ export class ScenarioPlayer {
 
   private onEvent(event: UiEvent): void {
     if (this.ended) return;
-    if (event.type === 'autoscaler') this.lastDecisionReason = event.decision.reason;
+    if (event.type === 'autoscaler')
+      this.lastDecision = { desired: event.decision.desiredReplicas, reason: event.decision.reason };
     if (event.type !== 'scale' || event.source !== 'autoscaler' || event.to === event.from) return;
     const kind: ExpectationKind = event.to > event.from ? 'scalesOut' : 'scalesIn';
     const now = this.elapsed();
-    const why = this.lastDecisionReason === null ? '' : `: ${this.lastDecisionReason}`;
+    // The decision that explains this scale (on Kubernetes the HPA's status may come after it).
+    const why = this.lastDecision?.desired === event.to ? `: ${this.lastDecision.reason}` : '';
     for (const tracked of this.active())
       if (tracked.kind === kind && tracked.deadline !== null && now <= tracked.deadline)
         this.settle(tracked, true, `${event.from} → ${event.to} at ${clockText(now)}${why}`);

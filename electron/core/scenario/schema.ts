@@ -170,6 +170,11 @@ function stepSchema(limits: ScenarioLimits) {
     scale: commands.scale.shape.replicas.optional(),
     chaos: chaosSchema.optional(),
     expect: expectSchema(limits.maxReplicas).optional(),
+    /**
+     * Move on as soon as every expectation of this step with a deadline is met (or missed),
+     * instead of waiting out "for": a demo that goes on once the room has seen the effect.
+     */
+    endsWhenMet: z.boolean('must be true or false').optional(),
   });
 }
 
