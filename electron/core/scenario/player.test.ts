@@ -543,6 +543,19 @@ steps:
     expect(session.calledWith('load:start')[1]?.input).toMatchObject({ rps: 80 });
   });
 
+  it('stopped while the probe starts: the probe load stops too', async () => {
+    const session = new FakeSession();
+    const p = player(session, RELATIVE);
+    await p.start();
+    const stopping = p.stop();
+    await session.advance(0);
+    await stopping;
+    await session.advance(60_000);
+    expect(session.calledWith('load:start')).toHaveLength(1);
+    expect(session.load?.state).toBe('finished');
+    expect(p.status()).toMatchObject({ state: 'stopped', calibration: null });
+  });
+
   it('falls back to an estimate when no CPU was read, and says so', async () => {
     const session = new FakeSession();
     const p = player(session, RELATIVE);

@@ -285,6 +285,7 @@ export class ScenarioPlayer {
       ...(firstLoad?.mix === undefined ? {} : { mix: firstLoad.mix }),
       ...(firstLoad?.zipf === undefined ? {} : { zipfExponent: firstLoad.zipf }),
     });
+    if (await this.stoppedMeanwhile()) return;
     this.ownsLoad = true;
     const runningAt = this.host.now();
     await this.sleep(probeMs);
@@ -459,6 +460,7 @@ export class ScenarioPlayer {
         ...(load.mix === undefined ? {} : { mix: load.mix }),
         ...(load.zipf === undefined ? {} : { zipfExponent: load.zipf }),
       });
+      if (await this.stoppedMeanwhile()) return;
     }
     this.ownsLoad = true;
     if (load.ramp !== undefined) {
@@ -626,8 +628,16 @@ export class ScenarioPlayer {
     if (report !== null && LOAD_ACTIVE.has(report.state)) await this.host.invoke('load:stop', {});
   }
 
+  /** Ended while a load was starting: that load is the scenario's, and goes with it. */
+  private async stoppedMeanwhile(): Promise<boolean> {
+    if (!this.ended) return false;
+    await this.stopAnyLoad().catch(() => undefined);
+    return true;
+  }
+
   /** Waits on the host's clock; ending the scenario wakes it at once. */
   private sleep(ms: number): Promise<void> {
+    if (this.ended) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         cancel();
