@@ -41,6 +41,19 @@ describe('calibration', () => {
     );
   });
 
+  it('an idle level above the probe (a stopped load’s tail) takes at most half the reading', () => {
+    // Seen on Docker right after another scenario: idle 17 %, probe 12 % gave 2000 req/s.
+    const calibration = calibrationFrom({
+      probeRps: 20,
+      achievedRps: 20,
+      targetPercent: 50,
+      probeTotals: [12],
+      idleTotals: [17, 17],
+      replicaCpus: 0.5,
+    });
+    expect(calibration.perReplicaRps).toBe(166.7);
+  });
+
   it('uses the rate the replicas served when the generator fell short of the probe', () => {
     const input = { probeRps: 20, targetPercent: 50, probeTotals: [25], idleTotals: [], replicaCpus: 0.5 };
     expect(calibrationFrom({ ...input, achievedRps: 10 }).perReplicaRps).toBe(20);

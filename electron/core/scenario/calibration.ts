@@ -12,6 +12,8 @@ export const CPU_CHART = 'cpuPerReplica';
 /** Default probe: modest, so that even one replica on a busy 2-core machine serves it. */
 export const DEFAULT_PROBE_RPS = 20;
 export const DEFAULT_PROBE_SECONDS = 14;
+/** How far back before the probe the idle level is looked for (its lowest tick counts). */
+export const IDLE_LOOKBACK_MS = 30_000;
 
 /**
  * Without a CPU reading: the bundled API with the default mix, measured here (a 2-core machine,
@@ -79,8 +81,9 @@ export function calibrationFrom(input: CalibrationInput): ScenarioCalibration {
   // The lowest tick: the window may still hold the tail of a load that stopped just before.
   const idle = input.idleTotals.length === 0 ? 0 : Math.min(...input.idleTotals);
   const served = input.achievedRps !== null && input.achievedRps > 0 ? input.achievedRps : input.probeRps;
-  // Below half a percent the reading is noise: one replica would hold an absurd rate.
-  const busy = Math.max(probe - idle, 0.5);
+  // An idle level that is not the stack's own (a load that stopped just before still counts in the
+  // rate window) takes at most half the probe's reading; below half a percent the reading is noise.
+  const busy = Math.max(probe - idle, probe / 2, 0.5);
   const perReplicaRps = Math.max(1, Math.round(((served * input.targetPercent) / busy) * 10) / 10);
   const idleText = input.idleTotals.length === 0 ? '' : `, ${Math.round(idle)} % idle`;
   return {

@@ -14,6 +14,7 @@ import type { LoadReport } from '../loadgen.ts';
 import {
   DEFAULT_PROBE_RPS,
   DEFAULT_PROBE_SECONDS,
+  IDLE_LOOKBACK_MS,
   calibrationFrom,
   estimateCalibration,
   totalCpuByTick,
@@ -292,7 +293,7 @@ export class ScenarioPlayer {
     if (this.ended) return;
     const report = await this.host.invoke('load:status', {});
     const snapshots = await this.host
-      .invoke('metrics:snapshot', { since: beforeProbe - this.cpuWindowMs })
+      .invoke('metrics:snapshot', { since: beforeProbe - IDLE_LOOKBACK_MS })
       .catch(() => null);
     await this.stopOwnLoad();
     if (this.ended) return;
@@ -305,7 +306,7 @@ export class ScenarioPlayer {
             achievedRps: report?.achievedRate ?? null,
             targetPercent: target,
             probeTotals: totalCpuByTick(snapshots, runningAt + this.cpuWindowMs, now),
-            idleTotals: totalCpuByTick(snapshots, beforeProbe - this.cpuWindowMs, beforeProbe),
+            idleTotals: totalCpuByTick(snapshots, beforeProbe - IDLE_LOOKBACK_MS, beforeProbe),
             replicaCpus: this.host.replicaCpus,
           });
   }
