@@ -245,6 +245,9 @@ describe.skipIf(skipReason !== null)('the autoscaling demo from the dashboard (C
         timeout: 30_000,
       })
       .not.toBe('running');
+    // The page says so too (the Load panel's state follows the core's load events).
+    const loadState = page.getByRole('region', { name: 'Load' }).locator('.panel-header [role="status"]');
+    await expect.poll(() => loadState.textContent(), { timeout: 15_000 }).not.toBe('running');
     // As it is: deployed (a replica the scale-out just added may still be starting: Degraded), the
     // autoscaler the scenario turned on still on.
     expect(await dash.stackPhase().textContent()).toMatch(/^(Running|Degraded)$/);
@@ -252,9 +255,15 @@ describe.skipIf(skipReason !== null)('the autoscaling demo from the dashboard (C
     expect(core.autoscaler, 'the autoscaler the scenario set, after Stop').not.toBeNull();
     expect(await page.getByRole('switch', { name: 'Autoscaler' }).isChecked()).toBe(true);
     await expect.poll(() => dash.readyReplicas(), { timeout: 60_000 }).toBeGreaterThan(0);
-    // Ended: the built-ins are offered again.
-    expect(
-      await scenarios.region.getByRole('button', { name: 'Play Autoscaling in 90 seconds' }).isEnabled(),
-    ).toBe(true);
+    // Ended: the built-ins are offered again, once the Stop request itself has answered (the
+    // 'stopped' event can come first, while the core is still stopping the load).
+    await expect
+      .poll(
+        () => scenarios.region.getByRole('button', { name: 'Play Autoscaling in 90 seconds' }).isEnabled(),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
   });
 });
