@@ -20,7 +20,7 @@ import { buildRenderer, dockerMissing, offlineSettings } from './support/setup.t
 import { removeLeftoverContainers } from './support/stack-cleanup.ts';
 
 const ARTIFACTS = path.join(ROOT, 'artifacts/e2e');
-const STACK = `scn-${randomBytes(3).toString('hex')}`;
+const STACK = `scn-ui-${randomBytes(3).toString('hex')}`;
 const skipReason = chromiumMissing() ?? (await dockerMissing());
 if (skipReason) console.warn(`[e2e/app] scenario skipped: ${skipReason}`);
 
