@@ -185,15 +185,13 @@ describe('LoadPanel', () => {
     );
     for (const rate of [90, 120, 140]) {
       act(() =>
-        store
-          .getState()
-          .applyEvent({
-            type: 'load',
-            at: Date.now(),
-            kind: 'changed',
-            report: loadReport({ rate }),
-            seq: rate,
-          }),
+        store.getState().applyEvent({
+          type: 'load',
+          at: Date.now(),
+          kind: 'changed',
+          report: loadReport({ rate }),
+          seq: rate,
+        }),
       );
       await rest();
     }
