@@ -32,6 +32,7 @@ class FakeSession implements PlayerHost {
   stack: StackStatus = stackStatus('running', 2);
   load: LoadReport | null = null;
   cpu: SeriesSnapshot[] = [];
+  timeline: UiEvent[] = [];
   failOn: Channel | null = null;
   failCode = 'NOTHING_TO_KILL';
 
@@ -93,6 +94,8 @@ class FakeSession implements PlayerHost {
         return this.load;
       case 'metrics:snapshot':
         return this.cpu;
+      case 'timeline:list':
+        return this.timeline;
       case 'chaos:kill':
         return { killed: 'r1' };
       case 'chaos:restore':
@@ -554,6 +557,27 @@ steps:
     expect(session.calledWith('load:start')).toHaveLength(1);
     expect(session.load?.state).toBe('finished');
     expect(p.status()).toMatchObject({ state: 'stopped', calibration: null });
+  });
+
+  it('reads no idle level from a window a load ran in (another scenario just before)', async () => {
+    const session = new FakeSession();
+    session.timeline = [{ type: 'load', at: T0 - 5000, kind: 'stopped', report: loadReport({}) }];
+    session.cpu = [
+      cpuSeries(
+        [
+          { t: T0 - 2000, v: 13 },
+          { t: T0 + 10_000, v: 10 },
+          { t: T0 + 12_000, v: 10 },
+        ],
+        'a',
+      ),
+    ];
+    const p = player(session, RELATIVE);
+    await p.start();
+    await session.advance(14_000);
+    // 20 req/s × 60 % / 10 %, the 13 % before the probe being the stopped load's tail.
+    expect(p.status().calibration?.perReplicaRps).toBe(120);
+    expect(p.status().calibration?.basis).not.toContain('idle');
   });
 
   it('falls back to an estimate when no CPU was read, and says so', async () => {

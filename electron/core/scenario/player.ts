@@ -71,6 +71,8 @@ export interface PlayerOptions {
 }
 
 const LOAD_ACTIVE = new Set(['starting', 'running', 'draining']);
+/** Prometheus' scrape interval: a rate() point lags the counters by up to one. */
+const SCRAPE_MS = 2000;
 
 /**
  * "Healthy again" after a kill means recovered, not "the status had not noticed yet": met once the
@@ -278,8 +280,9 @@ export class ScenarioPlayer {
     // The mix that the relative rates will carry is the one whose cost matters.
     const firstLoad = this.file.steps.map((step) => step.load).find(isRelativeLoad);
     // A load already running would count in the probe; the scenario takes the load over.
-    await this.stopAnyLoad();
+    const stopped = await this.stopAnyLoad();
     const beforeProbe = this.host.now();
+    const idleFrom = await this.quietSince(beforeProbe, stopped);
     await this.host.invoke('load:start', {
       rps: probeRps,
       durationSeconds: probeMs / 1000 + 30,
@@ -306,7 +309,7 @@ export class ScenarioPlayer {
             achievedRps: report?.achievedRate ?? null,
             targetPercent: target,
             probeTotals: totalCpuByTick(snapshots, runningAt + this.cpuWindowMs, now),
-            idleTotals: totalCpuByTick(snapshots, beforeProbe - IDLE_LOOKBACK_MS, beforeProbe),
+            idleTotals: totalCpuByTick(snapshots, idleFrom, beforeProbe),
             replicaCpus: this.host.replicaCpus,
           });
   }
@@ -624,9 +627,26 @@ export class ScenarioPlayer {
     await this.stopAnyLoad().catch(() => undefined);
   }
 
-  private async stopAnyLoad(): Promise<void> {
+  /** Stops whatever load runs; true when one did. */
+  private async stopAnyLoad(): Promise<boolean> {
     const report = await this.host.invoke('load:status', {});
-    if (report !== null && LOAD_ACTIVE.has(report.state)) await this.host.invoke('load:stop', {});
+    if (report === null || !LOAD_ACTIVE.has(report.state)) return false;
+    await this.host.invoke('load:stop', {});
+    return true;
+  }
+
+  /**
+   * Where the CPU before the probe is the stack's idle level: after the last load event of the
+   * lookback plus the rate window and a scrape (a load that just stopped still counts in the
+   * window, and another scenario often ran just before). Infinity: no quiet time to read.
+   */
+  private async quietSince(beforeProbe: number, stoppedNow: boolean): Promise<number> {
+    if (stoppedNow) return Infinity;
+    const lookback = beforeProbe - IDLE_LOOKBACK_MS;
+    const recent = await this.host.invoke('timeline:list', { since: lookback }).catch(() => null);
+    if (recent === null) return Infinity;
+    const lastLoad = Math.max(...recent.filter((event) => event.type === 'load').map((event) => event.at));
+    return Math.max(lookback, lastLoad + this.cpuWindowMs + SCRAPE_MS);
   }
 
   /** Ended while a load was starting: that load is the scenario's, and goes with it. */
