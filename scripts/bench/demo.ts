@@ -5,7 +5,7 @@
  * against the manual path in the same run: Deploy → Autoscaler on → Start load with the dashboard's
  * default form values, waited for up to --bound seconds. Each path starts with no stack.
  *
- *   node scripts/bench/demo.ts [--bound 150] [--stack bench-demo]
+ *   node scripts/bench/demo.ts [--bound 150] [--stack bench-demo] [--manual-load RPS,READS] [--demo-only]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,11 +29,21 @@ const { values } = parseArgs({
   options: {
     bound: { type: 'string', default: '150' },
     stack: { type: 'string', default: 'bench-demo' },
+    /**
+     * RPS,READS: the manual path sets the load form to these before Start load (e.g. 100,85 to try
+     * other defaults through the same clicks); without it the form keeps the dashboard's defaults.
+     */
+    'manual-load': { type: 'string' },
     /** Only the first-run demo (no baseline): a quick look while working on it. */
     'demo-only': { type: 'boolean', default: false },
   },
 });
 const boundSeconds = Number(values.bound);
+const manualLoad = values['manual-load']?.split(',').map(Number) ?? null;
+if (manualLoad !== null && (manualLoad.length !== 2 || manualLoad.some((n) => !Number.isFinite(n)))) {
+  console.error(`bench:demo: --manual-load takes RPS,READS (e.g. 100,85), not "${values['manual-load']}"`);
+  process.exit(2);
+}
 const stack = values.stack;
 
 const missing = chromiumMissing();
@@ -221,16 +231,20 @@ const manualPath: Driver = async (page, _url, seen) => {
         ?.disabled,
   );
   await toggle.click();
+  if (manualLoad !== null) {
+    await page.getByRole('spinbutton', { name: 'Request rate', exact: true }).fill(String(manualLoad[0]));
+    await page.getByRole('spinbutton', { name: 'Reads', exact: true }).fill(String(manualLoad[1]));
+  }
   const start = page.getByRole('button', { name: 'Start load' });
   await page.waitForFunction(() =>
     [...document.querySelectorAll('button')].some((b) => b.textContent === 'Start load' && !b.disabled),
   );
   await start.click();
-  return {
-    clicks: 3,
-    how: 'Deploy, Autoscaler on, Start load (the dashboard’s default values)',
-    firstClickAt,
-  };
+  const form =
+    manualLoad === null
+      ? 'the dashboard’s default values'
+      : `the load form set to ${manualLoad[0]} req/s, ${manualLoad[1]} % reads first`;
+  return { clicks: 3, how: `Deploy, Autoscaler on, Start load (${form})`, firstClickAt };
 };
 
 async function measure(browser: Browser, name: string, drive: Driver): Promise<PathResult> {
