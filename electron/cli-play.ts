@@ -224,6 +224,8 @@ function untilEnded(
     // Events carry the story; the poll is the backstop should the end come between two of them.
     poll = setInterval(check, 2000);
   });
+  // Awaited only once the play was accepted; a refused play must not leave it unhandled.
+  ended.catch(() => {});
   return {
     ended,
     cancel: () => {
