@@ -58,7 +58,7 @@ describe('LoadPanel', () => {
 
   it('keeps the rate inside 0..2000 req/s in steps of 10, reads in 0..100 %, skew in 0..3', () => {
     const { store } = renderWithStore(<LoadPanel />, fakeApi(), { status: stackStatus() });
-    expect(box('Request rate')).toHaveValue(50);
+    expect(box('Request rate')).toHaveValue(100);
     set('Request rate', 2500);
     expect(box('Request rate')).toHaveValue(2000);
     set('Request rate', 37);
