@@ -3,6 +3,7 @@
 // It must install its npm packages, build, find the engine, fall back to browser mode where the
 // Electron runtime cannot be downloaded, print the dashboard URL, and deploy through it.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -27,7 +28,8 @@ const USER = AS_ROOT ? 'scaledeck-e2e' : os.userInfo().username;
 const HOME = AS_ROOT ? `/home/${USER}` : path.join(os.tmpdir(), `scaledeck-e2e-home-${process.getuid?.()}`);
 const CHECKOUT = `${HOME}/scaledeck`;
 const PATH_FARM = `${HOME}/.path-without-dpkg`;
-const STACK = 'e2e-nonroot';
+// Its own stack name per run: a run as root and one as an ordinary user may share the engine.
+const STACK = `e2e-nonroot-${randomBytes(3).toString('hex')}`;
 
 function cannotRun(): string | null {
   const tools = AS_ROOT ? ['useradd', 'runuser', 'git'] : ['git'];
