@@ -18,6 +18,7 @@ import {
   type ProfileSettings,
   type ScalingPolicy,
 } from './autoscaler-profiles.ts';
+import type { DecisionExplanation } from './decisions/explain.ts';
 
 // The profiles and behavior types live apart so the renderer can read them without zod.
 export * from './autoscaler-profiles.ts';
@@ -77,6 +78,79 @@ export interface ScaleDecision {
   detail?: string;
   limitedBy: LimitedBy;
   inputs: { pods: PodSample[]; readyWithMetrics: number; missingMetrics: number; notReady: number };
+  /** Every intermediate number of the sync, so that it can be explained (decisions/explain.ts). */
+  trace?: DecisionTrace;
+  /** The decision's arithmetic, written out (attached by the controller). */
+  explanation?: DecisionExplanation;
+}
+
+/** Where a pod went in groupPods(), and why. */
+export type PodGroup = 'ready' | 'unready' | 'missing' | 'ignored';
+export type PodGroupReason =
+  'counted' | 'terminating' | 'pending' | 'missingMetric' | 'notReady' | 'initializing' | 'neverReady';
+
+export interface PodVerdict {
+  name: string;
+  group: PodGroup;
+  reason: PodGroupReason;
+  cpuUtilizationPercent?: number;
+}
+
+export interface TraceCalculation {
+  /** CPU % of the ready pods with metrics, in input order. */
+  usage: number[];
+  utilization: number;
+  usageRatio: number;
+  /** Set when missing or unready pods made the HPA recompute conservatively. */
+  rebalanced?: {
+    missingFilledWith: number | null;
+    unreadyFilledWith: number | null;
+    values: number[];
+    utilization: number;
+    usageRatio: number;
+    /** ceil(usageRatio × values.length), computed even when not used. */
+    replicas: number;
+    outcome: 'used' | 'withinTolerance' | 'flipped' | 'wrongDirection';
+  };
+  replicas: number;
+  withinTolerance: boolean;
+}
+
+export interface TraceWindow {
+  windowSeconds: number;
+  /** The recommendations inside the window, this sync's last. */
+  recommendations: { at: number; value: number }[];
+  /** min (scale-up) or max (scale-down) of them. */
+  bound: number;
+}
+
+export interface TracePolicy {
+  policy: ScalingPolicy;
+  /** Replicas at the start of the policy's period (now minus the changes made within it). */
+  periodStart: number;
+  limit: number;
+}
+
+export interface TraceRate {
+  direction: 'up' | 'down';
+  selectPolicy: 'Max' | 'Min' | 'Disabled';
+  policies: TracePolicy[];
+  /** The selected policy's limit, never past the current count. */
+  limit: number;
+  selected: TracePolicy | null;
+}
+
+export interface DecisionTrace {
+  tolerance: number;
+  minReplicas: number;
+  maxReplicas: number;
+  pods: PodVerdict[];
+  guard?: 'zeroReplicas' | 'aboveMax' | 'belowMin' | 'noMetrics';
+  calculation?: TraceCalculation;
+  stabilization?: { up: TraceWindow; down: TraceWindow; stabilized: number };
+  rate?: TraceRate;
+  /** Set when min/max changed the count after the policies. */
+  clamp?: { bound: 'min' | 'max'; value: number };
 }
 
 /** Bad spec or decide() input; `field` names the offending field (dotted path). */
@@ -179,6 +253,7 @@ interface PodGroups {
   ready: PodSample[];
   unready: PodSample[];
   missing: PodSample[];
+  verdicts: PodVerdict[];
 }
 
 interface ReplicaCalculation {
@@ -187,6 +262,7 @@ interface ReplicaCalculation {
   withinTolerance: boolean;
   utilization: number | null;
   usageRatio: number | null;
+  trace?: TraceCalculation;
 }
 
 interface TimedCount {
@@ -203,6 +279,8 @@ export class HorizontalAutoscaler {
   private recommendations: TimedCount[] = [];
   private scaleUpEvents: TimedCount[] = [];
   private scaleDownEvents: TimedCount[] = [];
+  /** The trace of the sync in progress; filled by the steps as they run. */
+  private trace: DecisionTrace | null = null;
 
   constructor(spec: AutoscalerSpec) {
     this.spec = validateAutoscalerSpec(spec);
@@ -228,6 +306,14 @@ export class HorizontalAutoscaler {
     const { minReplicas, maxReplicas, targetCpuUtilizationPercent: target } = this.spec;
     const groups = this.groupPods(now, pods);
     const calc = this.calculateReplicas(currentReplicas, groups);
+    const trace: DecisionTrace = {
+      tolerance: this.settings.tolerance,
+      minReplicas,
+      maxReplicas,
+      pods: groups.verdicts,
+      ...(calc.trace ? { calculation: calc.trace } : {}),
+    };
+    this.trace = trace;
     const base = {
       at: now,
       profile: this.spec.profile,
@@ -246,6 +332,7 @@ export class HorizontalAutoscaler {
 
     // The three guards come before any metric in horizontal.go's reconcileAutoscaler.
     if (currentReplicas === 0) {
+      trace.guard = 'zeroReplicas';
       return this.finish(
         base,
         currentReplicas,
@@ -255,6 +342,7 @@ export class HorizontalAutoscaler {
       );
     }
     if (currentReplicas > maxReplicas) {
+      trace.guard = 'aboveMax';
       return this.finish(
         base,
         currentReplicas,
@@ -264,6 +352,7 @@ export class HorizontalAutoscaler {
       );
     }
     if (currentReplicas < minReplicas) {
+      trace.guard = 'belowMin';
       return this.finish(
         base,
         currentReplicas,
@@ -273,6 +362,7 @@ export class HorizontalAutoscaler {
       );
     }
     if (calc.replicas === null) {
+      trace.guard = 'noMetrics';
       return this.finish(
         base,
         currentReplicas,
@@ -321,31 +411,49 @@ export class HorizontalAutoscaler {
   ): ScaleDecision {
     if (desired !== current) this.storeScaleEvent(base.at, current, desired);
     const outcome = desired === current ? `keeping ${current}` : `scaling ${current} -> ${desired}`;
+    const trace = this.trace;
+    this.trace = null;
     return {
       ...base,
       recommendation: base.recommendation ?? desired,
       desiredReplicas: desired,
       limitedBy,
       reason: `${sentence}; ${outcome}`,
+      ...(trace ? { trace } : {}),
     };
   }
 
   /** groupPods() for the CPU resource. Terminating pods count nowhere. */
   private groupPods(now: number, pods: PodSample[]): PodGroups {
-    const groups: PodGroups = { ready: [], unready: [], missing: [] };
+    const groups: PodGroups = { ready: [], unready: [], missing: [], verdicts: [] };
+    const verdict = (pod: PodSample, group: PodGroup, reason: PodGroupReason) =>
+      groups.verdicts.push({
+        name: pod.name,
+        group,
+        reason,
+        ...(pod.cpuUtilizationPercent === undefined
+          ? {}
+          : { cpuUtilizationPercent: pod.cpuUtilizationPercent }),
+      });
     const initPeriodMs = this.settings.cpuInitializationPeriodSeconds * SECOND;
     const readinessDelayMs = this.settings.initialReadinessDelaySeconds * SECOND;
     for (const pod of pods) {
-      if (pod.terminating) continue;
+      if (pod.terminating) {
+        verdict(pod, 'ignored', 'terminating');
+        continue;
+      }
       if (pod.pending) {
         groups.unready.push(pod);
+        verdict(pod, 'unready', 'pending');
         continue;
       }
       // A pod without a metric is "missing" whatever its readiness, as in Kubernetes.
       if (pod.cpuUtilizationPercent === undefined) {
         groups.missing.push(pod);
+        verdict(pod, 'missing', 'missingMetric');
         continue;
       }
+      let why: PodGroupReason = 'counted';
       const lastTransition = pod.ready
         ? (pod.readySince ?? pod.startedAt)
         : (pod.notReadySince ?? pod.startedAt);
@@ -356,11 +464,14 @@ export class HorizontalAutoscaler {
         const metricAt = pod.metricAt ?? now;
         const windowMs = pod.metricWindowMs ?? this.settings.metricWindowSeconds * SECOND;
         unready = !pod.ready || metricAt < lastTransition + windowMs;
+        if (unready) why = pod.ready ? 'initializing' : 'notReady';
       } else {
         // Past initialization only a pod that never became ready is ignored.
         unready = !pod.ready && pod.startedAt + readinessDelayMs > lastTransition;
+        if (unready) why = 'neverReady';
       }
       (unready ? groups.unready : groups.ready).push(pod);
+      verdict(pod, unready ? 'unready' : 'ready', why);
     }
     return groups;
   }
@@ -374,11 +485,20 @@ export class HorizontalAutoscaler {
     const usage = groups.ready.map((pod) => pod.cpuUtilizationPercent ?? 0);
     const utilization = truncatedAverage(usage);
     const usageRatio = utilization / target;
+    let rebalancedTrace: TraceCalculation['rebalanced'];
     const result = (replicas: number, withinTolerance: boolean): ReplicaCalculation => ({
       replicas,
       withinTolerance,
       utilization,
       usageRatio,
+      trace: {
+        usage,
+        utilization,
+        usageRatio,
+        replicas,
+        withinTolerance,
+        ...(rebalancedTrace ? { rebalanced: rebalancedTrace } : {}),
+      },
     });
 
     const scaleUpWithUnready = groups.unready.length > 0 && usageRatio > 1;
@@ -389,28 +509,48 @@ export class HorizontalAutoscaler {
 
     // Fill the gaps pessimistically for the direction of the change, then recompute.
     const rebalanced = [...usage];
+    let missingFilledWith: number | null = null;
     if (groups.missing.length > 0) {
       if (usageRatio < 1) {
         const fallback = Math.max(100, target);
+        missingFilledWith = fallback;
         for (let i = 0; i < groups.missing.length; i++) rebalanced.push(fallback);
       } else if (usageRatio > 1) {
+        missingFilledWith = 0;
         for (let i = 0; i < groups.missing.length; i++) rebalanced.push(0);
       }
     }
     if (scaleUpWithUnready) {
       for (let i = 0; i < groups.unready.length; i++) rebalanced.push(0);
     }
-    const newUsageRatio = truncatedAverage(rebalanced) / target;
-    const flipped = (usageRatio < 1 && newUsageRatio > 1) || (usageRatio > 1 && newUsageRatio < 1);
-    if (this.withinTolerance(newUsageRatio) || flipped) return result(currentReplicas, true);
-
+    const newUtilization = truncatedAverage(rebalanced);
+    const newUsageRatio = newUtilization / target;
     const newReplicas = Math.ceil(newUsageRatio * rebalanced.length);
+    const rebalancedAs = (outcome: NonNullable<TraceCalculation['rebalanced']>['outcome']) => {
+      rebalancedTrace = {
+        missingFilledWith,
+        unreadyFilledWith: scaleUpWithUnready ? 0 : null,
+        values: rebalanced,
+        utilization: newUtilization,
+        usageRatio: newUsageRatio,
+        replicas: newReplicas,
+        outcome,
+      };
+    };
+    const flipped = (usageRatio < 1 && newUsageRatio > 1) || (usageRatio > 1 && newUsageRatio < 1);
+    if (this.withinTolerance(newUsageRatio) || flipped) {
+      rebalancedAs(this.withinTolerance(newUsageRatio) ? 'withinTolerance' : 'flipped');
+      return result(currentReplicas, true);
+    }
+
     if (
       (newUsageRatio < 1 && newReplicas > currentReplicas) ||
       (newUsageRatio > 1 && newReplicas < currentReplicas)
     ) {
+      rebalancedAs('wrongDirection');
       return result(currentReplicas, true);
     }
+    rebalancedAs('used');
     return result(newReplicas, false);
   }
 
@@ -425,13 +565,37 @@ export class HorizontalAutoscaler {
     const downCutoff = now - this.spec.behavior.scaleDown.stabilizationWindowSeconds * SECOND;
     let upRecommendation = recommendation;
     let downRecommendation = recommendation;
+    const inUp: TimedCount[] = [];
+    const inDown: TimedCount[] = [];
     for (const rec of this.recommendations) {
-      if (rec.at > upCutoff) upRecommendation = Math.min(rec.value, upRecommendation);
-      if (rec.at > downCutoff) downRecommendation = Math.max(rec.value, downRecommendation);
+      if (rec.at > upCutoff) {
+        upRecommendation = Math.min(rec.value, upRecommendation);
+        inUp.push({ ...rec });
+      }
+      if (rec.at > downCutoff) {
+        downRecommendation = Math.max(rec.value, downRecommendation);
+        inDown.push({ ...rec });
+      }
     }
     let stabilized = current;
     if (stabilized < upRecommendation) stabilized = upRecommendation;
     if (stabilized > downRecommendation) stabilized = downRecommendation;
+    if (this.trace) {
+      const latest = { at: now, value: recommendation };
+      this.trace.stabilization = {
+        up: {
+          windowSeconds: this.spec.behavior.scaleUp.stabilizationWindowSeconds,
+          recommendations: [...inUp, latest],
+          bound: upRecommendation,
+        },
+        down: {
+          windowSeconds: this.spec.behavior.scaleDown.stabilizationWindowSeconds,
+          recommendations: [...inDown, latest],
+          bound: downRecommendation,
+        },
+        stabilized,
+      };
+    }
 
     // Kubernetes recycles samples older than both windows; dropping them is the same thing.
     const oldest = Math.min(upCutoff, downCutoff);
@@ -454,21 +618,26 @@ export class HorizontalAutoscaler {
     desired: number,
   ): { replicas: number; by: LimitedBy; text: string } {
     const { minReplicas, maxReplicas } = this.spec;
+    const trace = this.trace;
     if (desired > current) {
       const limit = this.scaleLimit(now, current, 'up');
       const scaleUpLimit = Math.max(limit.replicas, current);
+      if (trace?.rate) trace.rate.limit = scaleUpLimit;
       if (maxReplicas > scaleUpLimit) {
         if (desired > scaleUpLimit) return { replicas: scaleUpLimit, by: 'scaleUpPolicy', text: limit.text };
       } else if (desired > maxReplicas) {
+        if (trace) trace.clamp = { bound: 'max', value: maxReplicas };
         return { replicas: maxReplicas, by: 'max', text: `maxReplicas ${maxReplicas}` };
       }
     } else if (desired < current) {
       const limit = this.scaleLimit(now, current, 'down');
       const scaleDownLimit = Math.min(limit.replicas, current);
+      if (trace?.rate) trace.rate.limit = scaleDownLimit;
       if (minReplicas < scaleDownLimit) {
         if (desired < scaleDownLimit)
           return { replicas: scaleDownLimit, by: 'scaleDownPolicy', text: limit.text };
       } else if (desired < minReplicas) {
+        if (trace) trace.clamp = { bound: 'min', value: minReplicas };
         return { replicas: minReplicas, by: 'min', text: `minReplicas ${minReplicas}` };
       }
     }
@@ -486,6 +655,14 @@ export class HorizontalAutoscaler {
   ): { replicas: number; text: string } {
     const rules = direction === 'up' ? this.spec.behavior.scaleUp : this.spec.behavior.scaleDown;
     const name = direction === 'up' ? 'scale-up' : 'scale-down';
+    const rate: TraceRate = {
+      direction,
+      selectPolicy: rules.selectPolicy,
+      policies: [],
+      limit: current,
+      selected: null,
+    };
+    if (this.trace) this.trace.rate = rate;
     if (rules.selectPolicy === 'Disabled')
       return { replicas: current, text: `${name} (disabled by selectPolicy)` };
     // For scale-up "Max" means the biggest allowed count; for scale-down it means the smallest.
@@ -508,8 +685,11 @@ export class HorizontalAutoscaler {
             ? periodStart - policy.value
             : Math.trunc(periodStart * (1 - policy.value / 100));
       }
+      const traced: TracePolicy = { policy: { ...policy }, periodStart, limit: proposed };
+      rate.policies.push(traced);
       if (best === null || (pickHighest ? proposed > best.replicas : proposed < best.replicas)) {
         best = { replicas: proposed, policy };
+        rate.selected = traced;
       }
     }
     if (best === null) return { replicas: current, text: `${name} policy (none configured)` };

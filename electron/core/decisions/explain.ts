@@ -1,0 +1,237 @@
+/**
+ * A scaling decision written out as the arithmetic the HPA did: which replicas counted and which
+ * were left out (and why), the formula with its numbers, the tolerance check, the conservative
+ * re-computation, the stabilization windows, the rate policies and the min/max clamp.
+ *
+ * Pure: it reads the trace that HorizontalAutoscaler.decide() reports and never recomputes a
+ * decision, so an explanation cannot disagree with the count that was applied.
+ */
+import type {
+  DecisionTrace,
+  PodGroupReason,
+  ScaleDecision,
+  TracePolicy,
+  TraceRate,
+  TraceWindow,
+} from '../autoscaler.ts';
+
+export type ExplanationStepKind =
+  'guard' | 'formula' | 'tolerance' | 'conservative' | 'stabilization' | 'rate' | 'clamp' | 'result';
+
+export interface ExplanationStep {
+  kind: ExplanationStepKind;
+  text: string;
+}
+
+export interface ExplainedInput {
+  name: string;
+  cpuUtilizationPercent?: number;
+  counted: boolean;
+  /** Why it was left out; absent when it counted. */
+  leftOut?: string;
+}
+
+export interface DecisionExplanation {
+  at: number;
+  currentReplicas: number;
+  desiredReplicas: number;
+  limitedBy: ScaleDecision['limitedBy'];
+  inputs: ExplainedInput[];
+  steps: ExplanationStep[];
+}
+
+const LEFT_OUT: Record<Exclude<PodGroupReason, 'counted'>, string> = {
+  terminating: 'terminating',
+  pending: 'not running yet (pending)',
+  missingMetric: 'missing metrics',
+  notReady: 'not ready, inside the CPU initialization period',
+  initializing: 'inside the CPU initialization period (its sample began before it was ready)',
+  neverReady: 'not ready (it never became ready)',
+};
+
+/** Up to three decimals, no trailing zeros: 5.4, 0.8, 6. */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(3)));
+}
+
+const pct = (value: number) => `${formatNumber(value)} %`;
+
+function withinBand(ratio: number, tolerance: number): boolean {
+  // The same comparison as the autoscaler's, not |r - 1| <= t, whose float noise can differ.
+  return 1 - tolerance <= ratio && ratio <= 1 + tolerance;
+}
+
+function toleranceText(utilization: number, target: number, tolerance: number): string {
+  const ratio = utilization / target;
+  const distance = Math.abs(ratio - 1);
+  const inside = withinBand(ratio, tolerance);
+  return (
+    `|${formatNumber(utilization)}/${formatNumber(target)} − 1| = ${formatNumber(distance)} ` +
+    `${inside ? '≤' : '>'} ${formatNumber(tolerance)}` +
+    (inside ? ': within the tolerance, the count stays' : '')
+  );
+}
+
+function explainCalculation(trace: DecisionTrace, decision: ScaleDecision, steps: ExplanationStep[]): void {
+  const calc = trace.calculation;
+  if (!calc) return;
+  const target = decision.targetUtilizationPercent;
+  const ready = calc.usage.length;
+  const avg =
+    calc.usage.length > 1
+      ? `avg(${calc.usage.map(formatNumber).join(', ')}) = ${pct(calc.utilization)}`
+      : `${pct(calc.utilization)}`;
+  const raw = (calc.utilization / target) * ready;
+  steps.push({
+    kind: 'formula',
+    text:
+      `${avg} on ${ready} ready replica${ready === 1 ? '' : 's'}: ` +
+      `ceil(${ready} × ${pct(calc.utilization)} / ${pct(target)}) = ceil(${formatNumber(raw)}) = ${Math.ceil(raw)}`,
+  });
+  const rebalanced = calc.rebalanced;
+  if (!rebalanced) {
+    steps.push({ kind: 'tolerance', text: toleranceText(calc.utilization, target, trace.tolerance) });
+    return;
+  }
+  const fills: string[] = [];
+  const missing = trace.pods.filter((pod) => pod.group === 'missing').length;
+  const unready = trace.pods.filter((pod) => pod.group === 'unready').length;
+  if (rebalanced.missingFilledWith !== null)
+    fills.push(`${missing} without metrics counted at ${pct(rebalanced.missingFilledWith)}`);
+  else if (missing > 0) fills.push(`${missing} without metrics left out (the ratio is exactly 1)`);
+  if (rebalanced.unreadyFilledWith !== null)
+    fills.push(`${unready} not ready counted at ${pct(rebalanced.unreadyFilledWith)}`);
+  else if (unready > 0) fills.push(`${unready} not ready left out (no scale-up to hold back)`);
+  const direction = calc.usageRatio > 1 ? 'scale-up' : 'scale-down';
+  const newRaw = rebalanced.usageRatio * rebalanced.values.length;
+  let text =
+    `conservative re-computation for a ${direction} (${fills.join(', ')}): ` +
+    `avg(${rebalanced.values.map(formatNumber).join(', ')}) = ${pct(rebalanced.utilization)}, ` +
+    `ceil(${rebalanced.values.length} × ${pct(rebalanced.utilization)} / ${pct(target)}) = ` +
+    `ceil(${formatNumber(newRaw)}) = ${rebalanced.replicas}; ` +
+    toleranceText(rebalanced.utilization, target, trace.tolerance);
+  if (rebalanced.outcome === 'flipped') text += `; the ratio flipped to the other side of 1: the count stays`;
+  else if (rebalanced.outcome === 'wrongDirection')
+    text += `; ${rebalanced.replicas} would move against the ${direction}: the count stays`;
+  else if (rebalanced.outcome === 'used') text += `; recommendation ${rebalanced.replicas}`;
+  steps.push({ kind: 'conservative', text });
+}
+
+function windowText(window: TraceWindow, at: number, up: boolean): string {
+  const recs = window.recommendations
+    .map((rec) =>
+      rec.at === at ? `${rec.value} (now)` : `${rec.value} (${formatNumber((rec.at - at) / 1000)} s)`,
+    )
+    .join(', ');
+  return (
+    `${up ? 'scale-up' : 'scale-down'} window ${window.windowSeconds} s: [${recs}] → ` +
+    `${up ? 'lowest' : 'highest'} ${window.bound}`
+  );
+}
+
+function policyText(entry: TracePolicy, direction: 'up' | 'down', samePeriod: boolean): string {
+  const sign = direction === 'up' ? '+' : '−';
+  const { policy } = entry;
+  const amount =
+    policy.type === 'Percent'
+      ? `${sign}${policy.value} % of ${entry.periodStart}`
+      : `${sign}${policy.value} pod${policy.value === 1 ? '' : 's'}`;
+  return `${amount} = ${entry.limit}${samePeriod ? '' : ` per ${policy.periodSeconds} s`}`;
+}
+
+function rateText(rate: TraceRate, current: number): string {
+  const name = rate.direction === 'up' ? 'scale-up' : 'scale-down';
+  if (rate.selectPolicy === 'Disabled')
+    return `${name} disabled (selectPolicy Disabled): stays at ${current}`;
+  const periods = new Set(rate.policies.map((entry) => entry.policy.periodSeconds));
+  const samePeriod = periods.size === 1;
+  const pickHighest = (rate.direction === 'up') === (rate.selectPolicy === 'Max');
+  const parts = rate.policies.map((entry) => policyText(entry, rate.direction, samePeriod));
+  const picked =
+    parts.length === 1 ? (parts[0] ?? '') : `${pickHighest ? 'max' : 'min'}(${parts.join(', ')})`;
+  const period = samePeriod ? ` per ${[...periods][0]} s` : '';
+  const bound = rate.direction === 'up' ? 'at most' : 'at least';
+  const selected = rate.selected?.limit;
+  const note =
+    selected !== undefined && selected !== rate.limit ? ` (never past the current ${current})` : '';
+  return `${name} policies (selectPolicy ${rate.selectPolicy}): ${picked}${period} → ${bound} ${rate.limit}${note}`;
+}
+
+const GUARD_TEXT: Record<
+  NonNullable<DecisionTrace['guard']>,
+  (d: ScaleDecision, t: DecisionTrace) => string
+> = {
+  zeroReplicas: () => 'the replica count is 0: autoscaling is inactive',
+  aboveMax: (d, t) =>
+    `${d.currentReplicas} replicas is above maxReplicas ${t.maxReplicas}: set to ${t.maxReplicas}`,
+  belowMin: (d, t) =>
+    `${d.currentReplicas} replicas is below minReplicas ${t.minReplicas}: set to ${t.minReplicas}`,
+  noMetrics: () => 'no ready replica has a CPU metric: the count stays',
+};
+
+/** The explanation of one decision; null when the decision carries no trace (e.g. the real HPA's). */
+export function explainDecision(decision: ScaleDecision): DecisionExplanation | null {
+  const trace = decision.trace;
+  if (!trace) return null;
+  const inputs: ExplainedInput[] = trace.pods.map((pod) => ({
+    name: pod.name,
+    ...(pod.cpuUtilizationPercent === undefined ? {} : { cpuUtilizationPercent: pod.cpuUtilizationPercent }),
+    counted: pod.reason === 'counted',
+    ...(pod.reason === 'counted' ? {} : { leftOut: LEFT_OUT[pod.reason] }),
+  }));
+  const steps: ExplanationStep[] = [];
+  const current = decision.currentReplicas;
+  if (trace.guard && trace.guard !== 'noMetrics') {
+    steps.push({ kind: 'guard', text: GUARD_TEXT[trace.guard](decision, trace) });
+  } else {
+    explainCalculation(trace, decision, steps);
+    if (trace.guard === 'noMetrics')
+      steps.push({ kind: 'guard', text: GUARD_TEXT.noMetrics(decision, trace) });
+    const stab = trace.stabilization;
+    if (stab) {
+      steps.push({
+        kind: 'stabilization',
+        text:
+          `${windowText(stab.up, decision.at, true)}; ${windowText(stab.down, decision.at, false)}; ` +
+          `recommendation ${decision.recommendation}, current ${current} → kept ${stab.stabilized}`,
+      });
+    }
+    if (trace.rate) steps.push({ kind: 'rate', text: rateText(trace.rate, current) });
+    if (stab) {
+      const range = `[${trace.minReplicas}, ${trace.maxReplicas}]`;
+      steps.push({
+        kind: 'clamp',
+        text: trace.clamp
+          ? `min/max ${range}: clamped to ${trace.clamp.bound}Replicas ${trace.clamp.value}`
+          : `min/max ${range}: within`,
+      });
+    }
+  }
+  const change =
+    decision.desiredReplicas === current ? `keep ${current}` : `${current} → ${decision.desiredReplicas}`;
+  steps.push({
+    kind: 'result',
+    text: `${change}${decision.limitedBy === 'none' ? '' : ` (limited by ${decision.limitedBy})`}`,
+  });
+  return {
+    at: decision.at,
+    currentReplicas: current,
+    desiredReplicas: decision.desiredReplicas,
+    limitedBy: decision.limitedBy,
+    inputs,
+    steps,
+  };
+}
+
+/** The explanation as lines of text for a terminal. */
+export function explanationLines(explanation: DecisionExplanation): string[] {
+  const lines = [
+    `${new Date(explanation.at).toISOString()}  ${explanation.currentReplicas} → ${explanation.desiredReplicas}`,
+  ];
+  for (const input of explanation.inputs) {
+    const cpu = input.cpuUtilizationPercent === undefined ? 'no metric' : pct(input.cpuUtilizationPercent);
+    lines.push(`  ${input.name}: ${cpu}${input.counted ? '' : ` — left out: ${input.leftOut ?? ''}`}`);
+  }
+  for (const step of explanation.steps) lines.push(`  ${step.kind}: ${step.text}`);
+  return lines;
+}
