@@ -22,6 +22,7 @@ import { behaviorFromFlags, type BehaviorFlags } from './cli-behavior.ts';
 import { describeEvent, printStatus, progressPrinter } from './cli-output.ts';
 import { CHAOS_ACTIONS, runChaosCommand, runLoadCommand } from './cli-live.ts';
 import { PLAY_EXIT, runPlay } from './cli-play.ts';
+import { registerDecisionCommands } from './cli-decisions.ts';
 
 function number(field: string) {
   return (value: string): number => {
@@ -327,10 +328,16 @@ export function buildProgram(): Command {
       });
     });
 
+  registerDecisionCommands(program, { attached: () => attachedController, withController });
+
   return program;
 }
 
+/** The controller `watch` runs in this process: `explain` and `export` read its history. */
+let attachedController: Controller | null = null;
+
 function watch(controller: Controller): Promise<void> {
+  attachedController = controller;
   controller.observe((event) => {
     if (event.type !== 'progress') console.log(describeEvent(event));
   });

@@ -11,7 +11,12 @@
  * full status at its tick only while an autoscaler is on; while it is off, a slow check notices
  * one turned on by another process (the CLI's `autoscale`).
  */
-import { AutoscalerInputError, HorizontalAutoscaler, type AutoscalerSpec } from './autoscaler.ts';
+import {
+  AutoscalerInputError,
+  HorizontalAutoscaler,
+  type AutoscalerSpec,
+  type ScaleDecision,
+} from './autoscaler.ts';
 import {
   commandSchemas,
   type CommandSchemas,
@@ -21,6 +26,8 @@ import {
   type ProgressListener,
   type StackStatus,
 } from './contract.ts';
+import { explainDecision } from './decisions/explain.ts';
+import { DecisionRecorder, type Recording } from './decisions/recording.ts';
 import { ValidationError, parseOrThrow, toErrorData } from './errors.ts';
 import type { ReplicaMetricsSource, Target } from './targets/target.ts';
 
@@ -36,6 +43,8 @@ export interface ControllerOptions {
   autoscalerIdleCheckMs?: number;
   /** How often the loop checks whether an autoscaler sync is due (the sync period comes from the profile). */
   autoscalerTickMs?: number;
+  /** How many of its own autoscaler syncs the controller keeps for explain/export (the oldest go first). */
+  recordedSyncs?: number;
 }
 
 function autoscalerSpec(config: EnabledAutoscaler): AutoscalerSpec {
@@ -65,6 +74,8 @@ export class Controller {
   private autoscaling = false;
   /** Whether the stored autoscaler is on, as last seen, and when (null: not seen yet). */
   private autoscalerSeen: { on: boolean; at: number } | null = null;
+  private readonly recorder: DecisionRecorder;
+  private readonly recentDecisions: ScaleDecision[] = [];
 
   constructor(target: Target, options: ControllerOptions) {
     this.target = target;
@@ -74,8 +85,10 @@ export class Controller {
       reconcileSettleMs: 30_000,
       autoscalerTickMs: 500,
       autoscalerIdleCheckMs: 10_000,
+      recordedSyncs: 2000,
       ...options,
     };
+    this.recorder = new DecisionRecorder(target.kind, this.options.recordedSyncs);
     this.schemas = commandSchemas(options.maxReplicas);
     this.cancelTargetEvents = target.observe((event) => this.emit(event));
   }
@@ -137,6 +150,16 @@ export class Controller {
   private seen(status: StackStatus): StackStatus {
     this.autoscalerSeen = { on: status.autoscaler !== null && status.phase !== 'absent', at: Date.now() };
     return status;
+  }
+
+  /** The syncs this controller's own autoscaler loop made, for replay (decisions/replay.ts). */
+  recording(): Recording {
+    return this.recorder.recording();
+  }
+
+  /** Its latest decisions, oldest first, each with its explanation. */
+  decisions(last = this.recentDecisions.length): ScaleDecision[] {
+    return this.recentDecisions.slice(Math.max(0, this.recentDecisions.length - last));
   }
 
   // ---- loops -------------------------------------------------------------------------------
@@ -214,6 +237,7 @@ export class Controller {
       const key = JSON.stringify(config);
       if (this.autoscaler?.key !== key) {
         this.autoscaler = { key, hpa: new HorizontalAutoscaler(autoscalerSpec(config)), lastSyncAt: 0 };
+        this.recorder.newRun();
         // The first sample only primes the CPU counters; the first decision averages over a period.
         await source.samplePods();
         this.autoscaler.lastSyncAt = now;
@@ -222,7 +246,18 @@ export class Controller {
       if (now - this.autoscaler.lastSyncAt < this.autoscaler.hpa.syncPeriodMs) return;
       this.autoscaler.lastSyncAt = now;
       const pods = await source.samplePods();
-      const decision = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods);
+      const decided = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods);
+      const explanation = explainDecision(decided);
+      const decision: ScaleDecision = explanation ? { ...decided, explanation } : decided;
+      this.recorder.record({
+        at: now,
+        spec: autoscalerSpec(config),
+        currentReplicas: status.desiredReplicas,
+        pods,
+        desiredReplicas: decision.desiredReplicas,
+      });
+      this.recentDecisions.push(decision);
+      if (this.recentDecisions.length > this.options.recordedSyncs) this.recentDecisions.shift();
       this.emit({ type: 'autoscaler', at: now, decision });
       if (decision.desiredReplicas !== status.desiredReplicas) {
         this.settle();

@@ -95,16 +95,22 @@ function readyCount(sync: RecordedSync): number {
   return sync.pods.filter((pod) => pod.ready && !pod.terminating && !pod.pending).length;
 }
 
-function applySpec(spec: AutoscalerSpec, overrides: SpecOverrides): AutoscalerSpec {
-  const merged: AutoscalerSpec = { ...spec, ...overrides };
-  // A new profile brings its own behavior unless one is given with it.
-  if (
-    overrides.profile !== undefined &&
-    overrides.behavior === undefined &&
-    overrides.profile !== spec.profile
-  )
-    delete merged.behavior;
-  if (merged.behavior === undefined) delete merged.behavior;
+/** The spec a what-if runs with: the recorded one with the overrides over it. */
+export function applySpec(spec: AutoscalerSpec, overrides: SpecOverrides): AutoscalerSpec {
+  const { behavior, ...rest } = overrides;
+  const merged: AutoscalerSpec = { ...spec, ...rest };
+  const newProfile = overrides.profile !== undefined && overrides.profile !== spec.profile;
+  // A new profile brings its own behavior; otherwise a given direction's fields edit the recorded ones.
+  const base = newProfile ? undefined : spec.behavior;
+  const edited: HpaBehaviorInput | undefined =
+    behavior === undefined
+      ? base
+      : {
+          scaleUp: { ...base?.scaleUp, ...behavior.scaleUp },
+          scaleDown: { ...base?.scaleDown, ...behavior.scaleDown },
+        };
+  if (edited === undefined) delete merged.behavior;
+  else merged.behavior = edited;
   return merged;
 }
 
