@@ -22,7 +22,11 @@ class FakeTarget implements Target, ReplicaMetricsSource {
   now = T0;
   private started = new Map<string, number>();
 
-  constructor(private readonly demandAt: (now: number) => number) {}
+  private readonly demandAt: (now: number) => number;
+
+  constructor(demandAt: (now: number) => number) {
+    this.demandAt = demandAt;
+  }
 
   async status(): Promise<StackStatus> {
     return {
