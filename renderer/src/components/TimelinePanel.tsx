@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useApp } from '../store/store.ts';
 import { describeEvent, markerKind } from '../store/describe-event.ts';
 import { formatClock } from '../charts/format.ts';
+import { DecisionExplanationCard } from './DecisionExplanationCard.tsx';
 import { Panel } from './Panel.tsx';
 
 const SHOWN = 60;
@@ -26,7 +27,13 @@ export function TimelinePanel() {
           >
             <time dateTime={new Date(e.at).toISOString()}>{formatClock(e.at)}</time>
             <span className="tl-kind">{e.type}</span>
-            {e.type === 'autoscaler' && e.decision.detail ? (
+            {e.type === 'autoscaler' && e.decision.explanation ? (
+              // Scaledeck's own decisions carry their arithmetic: one click opens it.
+              <details className="tl-text">
+                <summary>{describeEvent(e)}</summary>
+                <DecisionExplanationCard explanation={e.decision.explanation} />
+              </details>
+            ) : e.type === 'autoscaler' && e.decision.detail ? (
               // The shortened line is what a person reads aloud; the HPA's own words are one click away.
               <details className="tl-text">
                 <summary>{describeEvent(e)}</summary>
