@@ -7,7 +7,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AutoscalerInputError, validateAutoscalerSpec, type ScaleDecision } from './core/autoscaler.ts';
 import type { Controller } from './core/controller.ts';
-import { explainDecision, explanationLines, type DecisionExplanation } from './core/decisions/explain.ts';
+import {
+  explainDecision,
+  explanationLines,
+  markMismatch,
+  type DecisionExplanation,
+} from './core/decisions/explain.ts';
 import { parseRecording, type Recording } from './core/decisions/recording.ts';
 import { applySpec, replay, type SpecOverrides } from './core/decisions/replay.ts';
 import { ScaledeckError, ValidationError } from './core/errors.ts';
@@ -119,17 +124,25 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
     .option('--recording <file>', 'explain the decisions of a recording file (from `scaledeck export`)')
     .option('--json', 'machine-readable')
     .action(async (flags: { last: number; recording?: string; json?: boolean }) => {
-      let decisions: ScaleDecision[];
+      let decisions: { decision: ScaleDecision; recorded?: number }[];
       if (flags.recording !== undefined) {
-        const result = replay(await readRecording(flags.recording));
-        decisions = result.decisions.filter((decision) => decision !== null);
+        const recording = await readRecording(flags.recording);
+        decisions = replay(recording).decisions.flatMap((decision, i) =>
+          decision === null ? [] : [{ decision, recorded: recording.syncs[i]?.desiredReplicas }],
+        );
       } else {
-        decisions = historyOf(hooks).decisions();
+        decisions = historyOf(hooks)
+          .decisions()
+          .map((decision) => ({ decision }));
       }
       const explanations = decisions
         .slice(Math.max(0, decisions.length - flags.last))
-        .map((decision) => decision.explanation ?? explainDecision(decision))
-        .filter((explanation) => explanation !== null);
+        .flatMap(({ decision, recorded }) => {
+          const explanation = decision.explanation ?? explainDecision(decision);
+          if (explanation === null) return [];
+          // Never papers over a reconstruction that differs from what was recorded.
+          return [recorded === undefined ? explanation : markMismatch(explanation, recorded)];
+        });
       printExplanations(explanations, flags.json);
     });
 

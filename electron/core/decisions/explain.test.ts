@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HorizontalAutoscaler, type AutoscalerSpec, type PodSample } from '../autoscaler.ts';
-import { explainDecision, type DecisionExplanation } from './explain.ts';
+import { explainDecision, markMismatch, type DecisionExplanation } from './explain.ts';
 
 const T0 = 1_000_000_000_000;
 const HOUR = 3_600_000;
@@ -145,5 +145,17 @@ describe('explainDecision', () => {
     const decision = new HorizontalAutoscaler(spec()).decide(T0, 2, [pod('a', 50), pod('b', 50)]);
     delete decision.trace;
     expect(explainDecision(decision)).toBeNull();
+  });
+});
+
+describe('markMismatch', () => {
+  it('adds a step when the reconstruction differs from the recorded count, and nothing when it agrees', () => {
+    const hpa = new HorizontalAutoscaler(spec());
+    const explained = explainDecision(hpa.decide(T0, 2, [pod('a', 50), pod('b', 50)]));
+    if (!explained) throw new Error('no explanation');
+    expect(markMismatch(explained, 2)).toBe(explained);
+    expect(step(markMismatch(explained, 3), 'mismatch')).toBe(
+      'the recording says 3; this reconstruction gives 2',
+    );
   });
 });

@@ -16,7 +16,15 @@ import type {
 } from '../autoscaler.ts';
 
 export type ExplanationStepKind =
-  'guard' | 'formula' | 'tolerance' | 'conservative' | 'stabilization' | 'rate' | 'clamp' | 'result';
+  | 'guard'
+  | 'formula'
+  | 'tolerance'
+  | 'conservative'
+  | 'stabilization'
+  | 'rate'
+  | 'clamp'
+  | 'result'
+  | 'mismatch';
 
 export interface ExplanationStep {
   kind: ExplanationStepKind;
@@ -220,6 +228,24 @@ export function explainDecision(decision: ScaleDecision): DecisionExplanation | 
     limitedBy: decision.limitedBy,
     inputs,
     steps,
+  };
+}
+
+/**
+ * Marks an explanation whose decision differs from the count recorded for that sync (a replay of
+ * a recording trimmed by its bound starts its windows without their history): shown, never hidden.
+ */
+export function markMismatch(explanation: DecisionExplanation, recordedDesired: number): DecisionExplanation {
+  if (explanation.desiredReplicas === recordedDesired) return explanation;
+  return {
+    ...explanation,
+    steps: [
+      ...explanation.steps,
+      {
+        kind: 'mismatch',
+        text: `the recording says ${recordedDesired}; this reconstruction gives ${explanation.desiredReplicas}`,
+      },
+    ],
   };
 }
 

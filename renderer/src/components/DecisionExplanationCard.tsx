@@ -9,6 +9,7 @@ const STEP_LABEL: Record<DecisionExplanation['steps'][number]['kind'], string> =
   rate: 'Rate policies',
   clamp: 'Min / max',
   result: 'Result',
+  mismatch: 'Differs from the record',
 };
 
 /**
