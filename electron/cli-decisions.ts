@@ -184,7 +184,7 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
         return;
       }
       console.log(
-        `load model: ${result.loadModel} (start-up ${Math.round(result.replicaStartupMs / 1000)} s)`,
+        `load model: ${result.loadModel} (start-up ${Math.round(result.replicaStartupMs / 1000)} s${result.replicaStartupMeasured ? '' : ', a default: no replica started during the recording'})`,
       );
       const start = result.actual[0]?.at ?? 0;
       result.actual.forEach((point, i) => {

@@ -70,12 +70,12 @@ describe('replay with other settings', () => {
     startedAt: T0 - 3_600_000,
     cpuUtilizationPercent: cpu,
   });
-  // c starts at 15 s and is ready at 25 s: the recorded start-up time is 10 s.
+  // c starts at 15 s and is ready at 27 s: the recorded start-up time is 12 s.
   const c = (cpu: number, ready = true): PodSample => ({
     name: 'c',
     ready,
     startedAt: T0 + 15_000,
-    ...(ready ? { readySince: T0 + 25_000 } : {}),
+    ...(ready ? { readySince: T0 + 27_000 } : {}),
     cpuUtilizationPercent: cpu,
   });
   const recording = record(spec, [
@@ -86,17 +86,17 @@ describe('replay with other settings', () => {
   ]);
 
   it('records 2, 3, 3, 3 at 80 % (hand-worked)', () => {
-    // t15: 100/80 = 1.25, ceil(2.5) = 3. t30: c inside its initialization (sample before 25 + 15 s):
+    // t15: 100/80 = 1.25, ceil(2.5) = 3. t30: c inside its initialization (sample before 27 + 15 s):
     // a, b at 67 → 0.8375, ceil(1.675) = 2, held at 3 by the 300 s window. t45: avg(67, 67, 66) = 66,
     // 0.825 × 3 = 2.475 → 3.
     expect(recording.syncs.map((sync) => sync.desiredReplicas)).toEqual([2, 3, 3, 3]);
-    expect(recordedStartupMs(recording)).toBe(10_000);
+    expect(recordedStartupMs(recording)).toBe(12_000);
   });
 
   it('at 50 % scales to 4 at 15 s and holds, with the demand spread over its replicas', () => {
     const result = replay(recording, { targetCpuUtilizationPercent: 50 });
     // t0: 50/50 → 2. t15: 100/50 = 2 → ceil(4) = 4 (policies allow 6): diverges from the recorded 3,
-    // two what-if replicas start at 15 s, ready at 25 s. t30: demand 200 over 4 ready = 50 %, the
+    // two what-if replicas start at 15 s, ready at 27 s. t30: demand 200 over 4 ready = 50 %, the
     // new two inside initialization → a, b at 50 %: ratio 1, keep 4. t45: all four at 50 %: keep 4.
     expect(result.whatIf.map((point) => point.replicas)).toEqual([2, 4, 4, 4]);
     expect(result.whatIf.map((point) => point.perReplicaCpu)).toEqual([50, 100, 50, 50]);

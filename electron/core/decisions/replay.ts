@@ -53,6 +53,8 @@ export interface ReplayResult {
   /** The what-if run's decisions; a sync skipped for a longer sync period has none. */
   decisions: (ScaleDecision | null)[];
   replicaStartupMs: number;
+  /** False when no replica started during the recording and replicaStartupMs is a default. */
+  replicaStartupMeasured: boolean;
   loadModel: string;
   summary: ReplaySummary;
 }
@@ -72,7 +74,7 @@ function median(values: number[]): number | null {
 }
 
 /** How long a replica started during the recording took to become ready (the median). */
-export function recordedStartupMs(recording: Recording): number {
+export function recordedStartupMs(recording: Recording): number | null {
   const first = recording.syncs[0]?.at ?? 0;
   const seen = new Map<string, number>();
   for (const sync of recording.syncs) {
@@ -81,7 +83,7 @@ export function recordedStartupMs(recording: Recording): number {
       seen.set(pod.name, pod.readySince - pod.startedAt);
     }
   }
-  return median([...seen.values()].filter((ms) => ms >= 0)) ?? DEFAULT_STARTUP_MS;
+  return median([...seen.values()].filter((ms) => ms >= 0));
 }
 
 /** The recorded total demand in "CPU % × replicas"; null when no replica had a metric. */
@@ -194,7 +196,8 @@ function summarize(actual: ReplayPoint[], whatIf: ReplayPoint[]): ReplaySummary 
 
 /** Replays the recording with `overrides` over the settings each sync was recorded with. */
 export function replay(recording: Recording, overrides: SpecOverrides = {}): ReplayResult {
-  const startupMs = recordedStartupMs(recording);
+  const measuredStartupMs = recordedStartupMs(recording);
+  const startupMs = measuredStartupMs ?? DEFAULT_STARTUP_MS;
   const actual: ReplayPoint[] = [];
   const whatIf: ReplayPoint[] = [];
   const decisions: (ScaleDecision | null)[] = [];
@@ -247,6 +250,7 @@ export function replay(recording: Recording, overrides: SpecOverrides = {}): Rep
     whatIf,
     decisions,
     replicaStartupMs: startupMs,
+    replicaStartupMeasured: measuredStartupMs !== null,
     loadModel: LOAD_MODEL,
     summary: summarize(actual, whatIf),
   };
