@@ -347,13 +347,20 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
       });
       const started = await session.invoke('load:start', {
         rps: 50,
-        durationSeconds: 10,
+        durationSeconds: 20,
         concurrency: 16,
         mix: { getUser: 90, listUsers: 10, signUp: 0, token: 0 },
       });
       const startedAt = Date.now();
       expect(['starting', 'running']).toContain(started.state);
-      await new Promise((resolve) => setTimeout(resolve, 4000));
+      // The rise is read while both pods serve: a kill takes the killed pod's counters out of the
+      // summed rate, so a peak read after it depended on when the kill fell between scrapes.
+      const peak = await waitUntil('the request-rate series to rise with the load', 18_000, async () => {
+        await session.metrics.tick();
+        const during = values('requestRate', 'requests', startedAt);
+        const highest = during.length === 0 ? 0 : Math.max(...during);
+        return highest > background + 25 ? highest : null;
+      });
       const { killed } = await session.invoke('chaos:kill', { what: 'replica' });
       const report = await waitUntil('the load to finish', 60_000, async () => {
         const current = await session.invoke('load:status', {});
@@ -362,14 +369,12 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
       // Two scrapes later the last window is in; one poll stores it.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       await session.metrics.tick();
-      const during = values('requestRate', 'requests', startedAt, startedAt + 15_000);
-      const redis = values('redisHitRatio', 'redis keyspace', startedAt, startedAt + 15_000);
+      const redis = values('redisHitRatio', 'redis keyspace', startedAt, startedAt + 25_000);
       console.log(
-        `session on kubernetes: background ${background.toFixed(1)} req/s, peak ${Math.max(...during).toFixed(1)} ` +
-          `(${during.length} points), generator ${report.achievedRate.toFixed(1)} req/s, ${report.errors.total} errors; ` +
+        `session on kubernetes: background ${background.toFixed(1)} req/s, peak ${peak.toFixed(1)} before the kill, ` +
+          `generator ${report.achievedRate.toFixed(1)} req/s, ${report.errors.total} errors; ` +
           `killed ${killed}; Redis hit ratio points ${redis.length}`,
       );
-      expect(Math.max(...during)).toBeGreaterThan(background + 25);
       expect(redis.length).toBeGreaterThan(0);
       const chaos = session.timeline
         .list()
