@@ -230,7 +230,8 @@ export function validateAutoscalerSpec(input: unknown): AutoscalerSpec & { behav
   return { ...spec, behavior: effectiveBehavior(spec.profile, spec.behavior) };
 }
 
-const podSampleSchema = z.object({
+/** A PodSample's fields, checked the same where decide() reads one and where a recording stores one. */
+export const podSampleShape = {
   name: z.string().min(1),
   ready: z.boolean(),
   startedAt: z.number().finite(),
@@ -241,7 +242,9 @@ const podSampleSchema = z.object({
   notReadySince: z.number().finite().optional(),
   metricAt: z.number().finite().optional(),
   metricWindowMs: z.number().finite().min(0).optional(),
-});
+};
+
+const podSampleSchema = z.object(podSampleShape);
 
 const decideInputSchema = z.object({
   now: z.number().finite(),

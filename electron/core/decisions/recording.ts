@@ -5,7 +5,12 @@
  * (its settings changed), because the windows and policies' history restart with it.
  */
 import { z } from 'zod';
-import { hpaBehaviorInputSchema, type AutoscalerSpec, type PodSample } from '../autoscaler.ts';
+import {
+  hpaBehaviorInputSchema,
+  podSampleShape,
+  type AutoscalerSpec,
+  type PodSample,
+} from '../autoscaler.ts';
 import { parseOrThrow } from '../errors.ts';
 
 export const RECORDING_VERSION = 1;
@@ -27,18 +32,7 @@ export interface Recording {
   syncs: RecordedSync[];
 }
 
-const podSchema = z.strictObject({
-  name: z.string().min(1),
-  ready: z.boolean(),
-  startedAt: z.number().finite(),
-  readySince: z.number().finite().optional(),
-  cpuUtilizationPercent: z.number().finite().min(0).optional(),
-  terminating: z.boolean().optional(),
-  pending: z.boolean().optional(),
-  notReadySince: z.number().finite().optional(),
-  metricAt: z.number().finite().optional(),
-  metricWindowMs: z.number().finite().min(0).optional(),
-});
+const podSchema = z.strictObject(podSampleShape);
 
 const specSchema = z.strictObject({
   minReplicas: z.int().min(1),
