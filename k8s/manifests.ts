@@ -8,6 +8,7 @@ import type {
   V1Deployment,
   V1EnvVar,
   V1Namespace,
+  V1PodDisruptionBudget,
   V1Secret,
   V1Service,
   V1StatefulSet,
@@ -243,7 +244,7 @@ export function redisManifests(ctx: ManifestContext): [V1Service, V1Deployment] 
  * The User API. `replicas` is deliberately absent: the count goes through the scale subresource
  * (a different field manager), so applying this never resets a count the HPA or a slider set.
  */
-export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment] {
+export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment, V1PodDisruptionBudget] {
   const selector = selectorLabels(ctx, 'api');
   const env: V1EnvVar[] = [
     { name: 'PORT', value: String(API_PORT) },
@@ -286,6 +287,16 @@ export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment] {
           metadata: { labels: labels(ctx, 'api') },
           spec: {
             terminationGracePeriodSeconds: PRESTOP_SECONDS + ctx.drainSeconds,
+            // On a multi-node cluster replicas go to different nodes where they can, so one node
+            // going away takes fewer; ScheduleAnyway keeps a one-node cluster (or a full one) as it is.
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: selector },
+              },
+            ],
             containers: [
               {
                 name: 'api',
@@ -319,6 +330,14 @@ export function apiManifests(ctx: ManifestContext): [V1Service, V1Deployment] {
           },
         },
       },
+    },
+    {
+      // A node drain (kubectl drain, a cluster upgrade) evicts through this budget: one API pod at a
+      // time, so the Service always keeps the others. Deleting a pod (chaos kill) does not ask it.
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(ctx, NAMES.api, 'api'),
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     },
   ];
 }

@@ -11,6 +11,7 @@ import { buildApiImage, ensureImage, imageExists } from '../kit/images.ts';
 import type { Progress } from '../kit/progress.ts';
 import { pickImageStrategy, type ImageStrategy } from './image-strategy.ts';
 import { contentTag, shipImages } from './images.ts';
+import { imagesOnEveryNode } from './nodes.ts';
 import type { StackApi } from './stack-api.ts';
 
 /**
@@ -36,10 +37,7 @@ export async function imageStrategy(api: StackApi, settings: Settings): Promise<
 
 async function imagesOnNodes(api: StackApi): Promise<Set<string>> {
   const nodes = await api.call('list', 'nodes', () => api.core.listNode());
-  const names = new Set<string>();
-  for (const node of nodes.items)
-    for (const image of node.status?.images ?? []) for (const name of image.names ?? []) names.add(name);
-  return names;
+  return imagesOnEveryNode(nodes.items);
 }
 
 export function requireDocker(docker: Dockerode | undefined, what: string): Dockerode {

@@ -89,7 +89,7 @@ export interface ShipRequest {
   docker: Dockerode;
   /** Locally built or local-only images (the API), always shipped unless the node has them. */
   images: string[];
-  /** Names the node already holds (node.status.images), normalized. */
+  /** Names every schedulable node already holds (node.status.images; nodes.ts imagesOnEveryNode). */
   onNode: ReadonlySet<string>;
   onLog: (line: string) => void;
 }

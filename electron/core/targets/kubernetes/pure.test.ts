@@ -175,6 +175,22 @@ describe('manifests', () => {
     );
   });
 
+  it('spreads the API over nodes without blocking a one-node cluster, and budgets one disruption at a time', () => {
+    const [, deployment, budget] = apiManifests(ctx);
+    const labels = deployment.spec?.template.metadata?.labels ?? {};
+    const [spread] = deployment.spec?.template.spec?.topologySpreadConstraints ?? [];
+    expect(spread).toMatchObject({
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+    });
+    expect(budget.kind).toBe('PodDisruptionBudget');
+    expect(budget.spec?.maxUnavailable).toBe(1);
+    // Both select exactly the API's pods (a selector matching nothing would make the budget a no-op).
+    for (const selector of [spread?.labelSelector?.matchLabels, budget.spec?.selector?.matchLabels])
+      for (const [key, value] of Object.entries(selector ?? { missing: 'selector' }))
+        expect(labels[key]).toBe(value);
+  });
+
   it('the same inputs give byte-identical manifests (redeploy is a no-op)', () => {
     expect(JSON.stringify(stackManifests(ctx, secrets))).toBe(JSON.stringify(stackManifests(ctx, secrets)));
   });

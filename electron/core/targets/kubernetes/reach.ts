@@ -4,6 +4,7 @@
  * port-forward tunnel on 127.0.0.1. The choice is kept for the life of the target.
  */
 import { PROMETHEUS_PORT, API_PORT, stackSelector, type Component } from '../../../../k8s/manifests.ts';
+import { nodePortAddress } from './nodes.ts';
 import { PortForwardTunnel, connectsWithin } from './port-forward.ts';
 import type { StackApi } from './stack-api.ts';
 
@@ -67,9 +68,7 @@ export class StackReach {
       api.call('list', 'nodes', () => api.core.listNode()),
     ]);
     const port = svc?.spec?.ports?.[0]?.nodePort;
-    const host = nodes.items
-      .flatMap((node) => node.status?.addresses ?? [])
-      .find((address) => address.type === 'InternalIP')?.address;
+    const host = nodePortAddress(nodes.items);
     if (port === undefined || host === undefined) return null;
     const hostPart = host.includes(':') ? `[${host}]` : host;
     return { url: `http://${hostPart}:${port}`, host, port };
