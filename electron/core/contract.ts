@@ -101,6 +101,8 @@ export interface ReplicaStatus {
   startedAt: number | null;
   /** Why the replica is not running yet, in the cluster's words (the scheduler's message when pending). */
   reason?: string;
+  /** The node it runs on, where the target has nodes (Kubernetes, once scheduled). */
+  node?: string;
 }
 
 export interface StackStatus {

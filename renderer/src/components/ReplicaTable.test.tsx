@@ -77,3 +77,22 @@ describe('replicaSpread', () => {
     expect(describeSpread(replicaSpread([24, 33, 43]))).toBe('1.79 (uneven)');
   });
 });
+
+describe('ReplicaTable nodes', () => {
+  it('names each replica’s node where the target has nodes, and a pending one has none yet', () => {
+    renderWithRates(
+      [{ ...replica('a'), node: 'node-1' }, { ...replica('b'), node: 'node-2' }, replica('c', 'pending')],
+      {},
+    );
+    expect(screen.getByRole('columnheader', { name: 'Node' })).toBeInTheDocument();
+    const row = (id: string) => screen.getByTitle(new RegExp(`\\(${id}\\)$`)).closest('tr')!;
+    expect(within(row('a')).getByText('node-1')).toBeInTheDocument();
+    expect(within(row('b')).getByText('node-2')).toBeInTheDocument();
+    expect(within(row('c')).getByText('—', { selector: '.mono' })).toBeInTheDocument();
+  });
+
+  it('a stack without nodes (Docker) has no Node column', () => {
+    renderWithRates([replica('a')], { a: 1 });
+    expect(screen.queryByRole('columnheader', { name: 'Node' })).toBeNull();
+  });
+});

@@ -37,6 +37,9 @@ export function ReplicaTable() {
   // Only ready replicas serve: a starting or draining one would read as uneven spread.
   const rates = replicas.map((r) => (r.state === 'ready' ? latest('requestRatePerReplica', r) : null));
   const spread = replicaSpread(rates);
+  // Only targets with nodes name them; a Docker stack keeps its six columns.
+  const showNode = replicas.some((r) => r.node !== undefined);
+  const columns = showNode ? 7 : 6;
   return (
     <Panel title="Replicas in detail" id="replica-table">
       <table className="replicas" aria-label="Replicas">
@@ -45,6 +48,7 @@ export function ReplicaTable() {
             <th scope="col">ID</th>
             <th scope="col">State</th>
             <th scope="col">Health</th>
+            {showNode && <th scope="col">Node</th>}
             <th scope="col" className="num">
               CPU
             </th>
@@ -59,7 +63,7 @@ export function ReplicaTable() {
         <tbody>
           {replicas.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={columns} className="muted">
                 No replicas
               </td>
             </tr>
@@ -76,6 +80,7 @@ export function ReplicaTable() {
                 {HEALTH[r.state]}
                 {r.reason !== undefined && <div className="muted replica-reason">{r.reason}</div>}
               </td>
+              {showNode && <td className="mono">{r.node ?? '—'}</td>}
               <td className="num">{formatValue('percent', latest('cpuPerReplica', r))}</td>
               <td className="num">{formatValue('req/s', latest('requestRatePerReplica', r))}</td>
               <td className="num">{percentText(spread.shares[i] ?? null)}</td>
@@ -84,7 +89,11 @@ export function ReplicaTable() {
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colSpan={4} title="Highest over lowest request rate of the ready replicas">
+            <th
+              scope="row"
+              colSpan={columns - 2}
+              title="Highest over lowest request rate of the ready replicas"
+            >
               Spread (max/min req/s)
             </th>
             <td className="num" colSpan={2} data-testid="replica-spread">

@@ -29,6 +29,8 @@ function replicaStatus(pod: V1Pod): ReplicaStatus {
     state: replicaState(pod),
     startedAt: pod.status?.startTime?.getTime() ?? null,
   };
+  const node = pod.spec?.nodeName;
+  if (node) replica.node = node;
   const reason = notRunningReason(pod);
   return reason === null ? replica : { ...replica, reason };
 }
