@@ -48,7 +48,10 @@ export function printStatus(status: StackStatus): void {
   for (const [role, reason] of Object.entries(status.componentReasons ?? {}))
     lines.push(`  ${role}  ${status.components[role as keyof StackStatus['components']]}  (${reason})`);
   for (const replica of status.replicas)
-    lines.push(`  ${replica.name}  ${replica.state}${replica.reason ? `  (${replica.reason})` : ''}`);
+    lines.push(
+      `  ${replica.name}  ${replica.state}${replica.node ? `  on ${replica.node}` : ''}${replica.reason ? `  (${replica.reason})` : ''}`,
+    );
+  if (status.dataLocality) lines.push(`data: ${status.dataLocality}`);
   console.log(lines.join('\n'));
 }
 

@@ -121,6 +121,8 @@ export interface StackStatus {
   endpoints: { loadBalancer: string | null; prometheus: string | null };
   autoscaler: EnabledAutoscaler | null;
   dataVolume: string | null;
+  /** What happens to that data when its node goes away, where the volume is tied to one node. */
+  dataLocality?: string;
 }
 
 export type ReplicaEventKind = 'created' | 'ready' | 'stopped' | 'failed';

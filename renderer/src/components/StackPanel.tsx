@@ -74,6 +74,14 @@ export function StackPanel() {
               {role} {status.components[role as keyof typeof status.components]}: {reason}
             </dd>
           ))}
+          {status.dataLocality !== undefined && (
+            <>
+              <dt>Data</dt>
+              <dd className="component-reason" data-testid="data-locality">
+                {status.dataLocality}
+              </dd>
+            </>
+          )}
         </dl>
       )}
       {progress.operation && <ProgressView />}

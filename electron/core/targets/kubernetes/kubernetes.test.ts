@@ -112,6 +112,11 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
       components: { postgres: 'healthy', redis: 'healthy', prometheus: 'healthy', lb: 'healthy' },
     });
     expect(status.endpoints.loadBalancer).toMatch(/^http:\/\/10\.255\.0\.1:\d+$/);
+    expect(status.replicas.map((r) => r.node)).toEqual(['scaledeck-local', 'scaledeck-local']);
+    // The local cluster's StorageClass provisions hostPath volumes: the data is tied to the node.
+    expect(status.dataLocality).toMatch(
+      /^PostgreSQL’s data is on node scaledeck-local’s disk \(hostPath volume pvc-/,
+    );
     const lb = status.endpoints.loadBalancer ?? '';
     const email = `u-${randomBytes(4).toString('hex')}@example.com`;
     const password = randomBytes(12).toString('hex');
@@ -429,7 +434,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
       '-n',
       target.namespace,
       'get',
-      'all,cm,secret,hpa,pvc',
+      'all,cm,secret,hpa,pvc,pdb',
       '-l',
       `app.kubernetes.io/instance=${STACK}`,
       '-o',

@@ -3,12 +3,13 @@
  * stack's pods, the HPA, the data claim, the Service's endpoints and the capacity estimate. The
  * load balancer is the API Service, so it is healthy only while it has ready endpoints.
  */
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1PersistentVolume, V1Pod } from '@kubernetes/client-node';
 import type { CapacityCache } from '../../capacity.ts';
 import type { ComponentRole, ComponentState, ReplicaStatus, StackStatus } from '../../contract.ts';
 import { NAMES, type Component } from '../../../../k8s/manifests.ts';
 import { stackPhase } from '../kit/readiness.ts';
 import { cpuMillicores, kubernetesCapacity } from './capacity.ts';
+import { dataLocalityNote } from './data-locality.ts';
 import { isNotFound } from './connect.ts';
 import { readyEndpoints } from './endpoint-slices.ts';
 import { autoscalerFromHpa } from './hpa-decision.ts';
@@ -33,6 +34,27 @@ function replicaStatus(pod: V1Pod): ReplicaStatus {
   if (node) replica.node = node;
   const reason = notRunningReason(pod);
   return reason === null ? replica : { ...replica, reason };
+}
+
+// A bound volume's source and node affinity are immutable, so each is read once, not on every poll.
+const volumes = new Map<string, V1PersistentVolume | null>();
+
+/** The claim's PersistentVolume; null when unbound or when the user may not read volumes (cluster-scoped). */
+async function boundVolume(api: StackApi, name: string | undefined): Promise<V1PersistentVolume | null> {
+  if (!name) return null;
+  const key = `${api.contextName}/${name}`;
+  if (!volumes.has(key)) {
+    try {
+      volumes.set(
+        key,
+        await api.optional(`PersistentVolume ${name}`, () => api.core.readPersistentVolume({ name })),
+      );
+    } catch {
+      // Not allowed or not reachable now: the status goes on without the note, and asks again next time.
+      return null;
+    }
+  }
+  return volumes.get(key) ?? null;
 }
 
 /**
@@ -92,6 +114,10 @@ export async function readStatus(
     const reason = componentReason(byComponent(role));
     if (reason !== null) componentReasons[role] = reason;
   }
+  const dataLocality = dataLocalityNote(
+    await boundVolume(api, claim?.spec?.volumeName),
+    byComponent('postgres')[0]?.spec?.nodeName,
+  );
   const desiredReplicas = deployment?.spec?.replicas ?? 0;
   const readyReplicas = replicas.filter((replica) => replica.state === 'ready').length;
   const [loadBalancer, prometheus] = deployed
@@ -113,6 +139,7 @@ export async function readStatus(
     endpoints: { loadBalancer, prometheus },
     autoscaler: hpa === null ? null : autoscalerFromHpa(hpa),
     dataVolume: claim === null ? null : `${api.namespace}/${NAMES.dataClaim}`,
+    ...(dataLocality === null ? {} : { dataLocality }),
   };
 }
 
