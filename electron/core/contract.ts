@@ -92,6 +92,19 @@ export type ComponentState = 'missing' | 'pending' | 'starting' | 'healthy' | 'u
 export interface Capacity {
   replicas: number;
   basis: string;
+  /** Each node of a cluster, for the node strip; absent on Docker. */
+  nodes?: NodeSummary[];
+}
+
+/** tainted: Ready, but a NoSchedule/NoExecute taint keeps new pods off (a control-plane node, say). */
+export type NodeState = 'ready' | 'cordoned' | 'tainted' | 'notReady';
+
+export interface NodeSummary {
+  name: string;
+  state: NodeState;
+  allocatableCpus: number;
+  /** The stack's API pods bound to it. */
+  apiPods: number;
 }
 
 export interface ReplicaStatus {

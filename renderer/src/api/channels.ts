@@ -12,6 +12,7 @@ export type {
   ExpectationState,
   InputOf,
   MetricPoint,
+  NodeSummary,
   ReplicaStatus,
   Result,
   ScenarioCalibration,

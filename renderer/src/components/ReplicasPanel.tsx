@@ -1,5 +1,6 @@
 import { useApp } from '../store/store.ts';
 import { beyondCapacity, capacityMark } from './capacity-text.ts';
+import { NodeStrip } from './NodeStrip.tsx';
 import { NumberSlider } from './NumberSlider.tsx';
 import { Panel } from './Panel.tsx';
 import { useDraft } from './use-draft.ts';
@@ -50,6 +51,7 @@ export function ReplicasPanel() {
         hint={hint}
         onChange={setValue}
       />
+      {deployed && <NodeStrip nodes={status.capacity?.nodes ?? []} />}
     </Panel>
   );
 }

@@ -9,6 +9,19 @@ describe('capacity text', () => {
     expect(capacityMark(null)).toBeUndefined();
   });
 
+  it('says over how many nodes the pods can go when there are several (cordoned ones not counted)', () => {
+    const node = (name: string, state: 'ready' | 'cordoned') => ({
+      name,
+      state,
+      allocatableCpus: 1,
+      apiPods: 0,
+    });
+    const three = { ...capacity, nodes: [node('a', 'ready'), node('b', 'ready'), node('c', 'ready')] };
+    expect(capacityMark(three)?.text).toBe('about 3 fit on 3 nodes');
+    const oneLeft = { ...capacity, nodes: [node('a', 'ready'), node('b', 'cordoned')] };
+    expect(capacityMark(oneLeft)?.text).toBe('about 3 fit');
+  });
+
   it('says nothing up to the estimate, and what happens past it on each target', () => {
     expect(beyondCapacity('kubernetes', capacity, 3)).toBeUndefined();
     expect(beyondCapacity('kubernetes', capacity, 4)).toBe(

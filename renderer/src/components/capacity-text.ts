@@ -6,9 +6,11 @@ type Capacity = NonNullable<StackStatus['capacity']>;
 
 /** The soft limit for a replica slider: "about 4 fit", with how it was reckoned as its title. */
 export function capacityMark(capacity: Capacity | null) {
-  return capacity === null
-    ? undefined
-    : { at: capacity.replicas, text: `about ${capacity.replicas} fit`, title: capacity.basis };
+  if (capacity === null) return undefined;
+  // Where pods can spread, say over how many nodes; one node goes without saying.
+  const usable = (capacity.nodes ?? []).filter((node) => node.state === 'ready').length;
+  const where = usable > 1 ? ` on ${usable} nodes` : '';
+  return { at: capacity.replicas, text: `about ${capacity.replicas} fit${where}`, title: capacity.basis };
 }
 
 /** One line on what happens past the estimate on this target; undefined while within it. */

@@ -57,6 +57,7 @@ describe('kubernetesCapacity', () => {
     ];
     expect(kubernetesCapacity([node('n1', '2')], pods, 500, isApi)).toEqual({
       replicas: 2,
+      nodes: [{ name: 'n1', state: 'ready', allocatableCpus: 2, apiPods: 2 }],
       basis: '2 CPUs allocatable on 1 node, 0.55 requested by other pods, 0.5 CPU requested per replica',
     });
   });
@@ -75,9 +76,21 @@ describe('kubernetesCapacity', () => {
       node('down', '4', {}, false),
       node('prefer', '1', { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] }),
     ];
-    const pods = [pod('on-cordoned', 'cordoned', ['3']), pod('unbound', undefined, ['3'])];
+    const pods = [
+      pod('on-cordoned', 'cordoned', ['3']),
+      pod('unbound', undefined, ['3']),
+      pod('api-left-on-cordoned', 'cordoned', ['500m']),
+    ];
     const capacity = kubernetesCapacity(nodes, pods, 500, isApi);
-    expect(capacity).toEqual({
+    // The strip shows every node with its state; an API pod still on a cordoned node counts there.
+    expect(capacity?.nodes).toEqual([
+      { name: 'ok', state: 'ready', allocatableCpus: 1, apiPods: 0 },
+      { name: 'cordoned', state: 'cordoned', allocatableCpus: 4, apiPods: 1 },
+      { name: 'tainted', state: 'tainted', allocatableCpus: 4, apiPods: 0 },
+      { name: 'down', state: 'notReady', allocatableCpus: 4, apiPods: 0 },
+      { name: 'prefer', state: 'ready', allocatableCpus: 1, apiPods: 0 },
+    ]);
+    expect(capacity).toMatchObject({
       replicas: 4,
       basis: '2 CPUs allocatable on 2 nodes, 0 requested by other pods, 0.5 CPU requested per replica',
     });

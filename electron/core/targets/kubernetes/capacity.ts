@@ -4,8 +4,9 @@
  * arithmetic is tested without a cluster.
  */
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { Capacity } from '../../contract.ts';
+import type { Capacity, NodeState, NodeSummary } from '../../contract.ts';
 import { formatCpus, plural } from '../../capacity.ts';
+import { isNodeReady, isNodeSchedulable } from './nodes.ts';
 
 const SUFFIX: Record<string, number> = { n: 1e-6, u: 1e-3, m: 1, k: 1e6, M: 1e9, G: 1e12 };
 
@@ -33,14 +34,9 @@ export function podCpuRequest(pod: V1Pod): number {
   return Math.max(sum, init) + cpuMillicores(pod.spec?.overhead?.cpu);
 }
 
-/** Nodes a new API pod could land on: Ready, not cordoned, no NoSchedule/NoExecute taint. */
+/** Nodes a new API pod could land on (nodes.ts isNodeSchedulable). */
 export function schedulableNodes(nodes: V1Node[]): V1Node[] {
-  return nodes.filter(
-    (node) =>
-      node.spec?.unschedulable !== true &&
-      !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute') &&
-      (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-  );
+  return nodes.filter(isNodeSchedulable);
 }
 
 /**
@@ -58,11 +54,12 @@ export function kubernetesCapacity(
   const usable = schedulableNodes(nodes);
   const names = new Set(usable.map((node) => node.metadata?.name));
   const usedByNode = new Map<string, number>();
+  const apiPodsByNode = new Map<string, number>();
   for (const pod of pods) {
     const node = pod.spec?.nodeName;
-    if (!node || !names.has(node) || isApiPod(pod)) continue;
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
-    usedByNode.set(node, (usedByNode.get(node) ?? 0) + podCpuRequest(pod));
+    if (!node || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
+    if (isApiPod(pod)) apiPodsByNode.set(node, (apiPodsByNode.get(node) ?? 0) + 1);
+    else if (names.has(node)) usedByNode.set(node, (usedByNode.get(node) ?? 0) + podCpuRequest(pod));
   }
   let allocatable = 0;
   let used = 0;
@@ -76,8 +73,25 @@ export function kubernetesCapacity(
   }
   return {
     replicas,
+    nodes: nodes.map((node) => nodeSummary(node, apiPodsByNode)),
     basis:
       `${plural(Number(formatCpus(allocatable)), 'CPU')} allocatable on ${plural(usable.length, 'node')}, ` +
       `${formatCpus(used)} requested by other pods, ${formatCpus(apiRequestMillicores)} CPU requested per replica`,
+  };
+}
+
+function nodeState(node: V1Node): NodeState {
+  if (!isNodeReady(node)) return 'notReady';
+  if (node.spec?.unschedulable === true) return 'cordoned';
+  return isNodeSchedulable(node) ? 'ready' : 'tainted';
+}
+
+function nodeSummary(node: V1Node, apiPodsByNode: ReadonlyMap<string, number>): NodeSummary {
+  const name = node.metadata?.name ?? '';
+  return {
+    name,
+    state: nodeState(node),
+    allocatableCpus: cpuMillicores(node.status?.allocatable?.cpu) / 1000,
+    apiPods: apiPodsByNode.get(name) ?? 0,
   };
 }

@@ -8,9 +8,13 @@ export function isNodeReady(node: V1Node): boolean {
   return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-/** Ready and not cordoned: the scheduler may put a new pod there. */
+/** Where a new pod could land: Ready, not cordoned, no NoSchedule/NoExecute taint. */
 export function isNodeSchedulable(node: V1Node): boolean {
-  return isNodeReady(node) && node.spec?.unschedulable !== true;
+  return (
+    isNodeReady(node) &&
+    node.spec?.unschedulable !== true &&
+    !(node.spec?.taints ?? []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
+  );
 }
 
 /**
