@@ -32,6 +32,7 @@ export const CHANNEL_KINDS = {
   'scenario:pause': 'command',
   'scenario:resume': 'command',
   'scenario:stop': 'command',
+  'decisions:recording': 'read',
 } as const satisfies Record<string, ChannelKind>;
 
 export type ChannelKind = 'read' | 'command';

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
 import type { Channel } from './channels.ts';
+import type { Recording } from './decisions/recording.ts';
 import { targetSelectSchema, type TargetKind } from './targets/registry.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
@@ -257,6 +258,7 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
     'scenario:pause': empty,
     'scenario:resume': empty,
     'scenario:stop': empty,
+    'decisions:recording': empty,
   } satisfies Record<Channel, z.ZodType>;
 }
 
@@ -317,6 +319,16 @@ export interface ValueMap {
   'scenario:pause': ScenarioStatus;
   'scenario:resume': ScenarioStatus;
   'scenario:stop': ScenarioStatus;
+  'decisions:recording': RecordingSnapshot;
+}
+
+/**
+ * The controller's own recording (decisions/recording.ts, the shape parseRecording reads) and its
+ * latest decisions with their explanations: what an export carries for the offline view.
+ */
+export interface RecordingSnapshot {
+  recording: Recording;
+  decisions: ScaleDecision[];
 }
 
 export type ValueOf<C extends Channel> = ValueMap[C];

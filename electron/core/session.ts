@@ -137,6 +137,10 @@ export class Session {
       'scenario:pause': async () => this.scenario.pause(),
       'scenario:resume': async () => this.scenario.resume(),
       'scenario:stop': () => this.scenario.stop(),
+      'decisions:recording': async () => ({
+        recording: this.controller.recording(),
+        decisions: this.controller.decisions(),
+      }),
     };
   }
 

@@ -12,6 +12,7 @@ import { ReplicaTable } from './components/ReplicaTable.tsx';
 import { TimelinePanel } from './components/TimelinePanel.tsx';
 import { Toasts } from './components/Toasts.tsx';
 import { ShareBanner } from './components/ShareBanner.tsx';
+import { OfflineBanner } from './components/OfflineBanner.tsx';
 import { CommandGuard } from './components/CommandGuard.tsx';
 import { FirstRunCard } from './components/scenario/FirstRunCard.tsx';
 import { PresentationCaption } from './components/scenario/PresentationCaption.tsx';
@@ -20,11 +21,14 @@ import { ScenariosPanel } from './components/scenario/ScenariosPanel.tsx';
 export function App({ api }: { api: Api }) {
   const theme = useApp((s) => s.theme);
   const presentation = useApp((s) => s.presentation);
+  // A saved export has no live replicas and needs no first-run card: only what was recorded shows.
+  const offline = useApp((s) => s.offline !== null);
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div ref={ref} className={`app${presentation ? ' presentation' : ''}`} data-theme={theme}>
       <Header api={api} dashboard={() => ref.current} />
       <ShareBanner />
+      <OfflineBanner />
       <main className="layout">
         <aside className="controls" aria-label="Controls">
           <CommandGuard>
@@ -37,11 +41,11 @@ export function App({ api }: { api: Api }) {
           </CommandGuard>
         </aside>
         <div className="board">
-          <PresentationCaption />
-          <FirstRunCard />
+          {!offline && <PresentationCaption />}
+          {!offline && <FirstRunCard />}
           <ChartsGrid />
           <div className="below">
-            <ReplicaTable />
+            {!offline && <ReplicaTable />}
             <TimelinePanel />
           </div>
         </div>

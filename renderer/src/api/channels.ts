@@ -15,6 +15,7 @@ export type {
   NodeSummary,
   ReplicaStatus,
   Result,
+  RecordingSnapshot,
   ScenarioCalibration,
   ScenarioEventStatus,
   ScenarioState,

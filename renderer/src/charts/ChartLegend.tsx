@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ChartInfo } from '../api/channels.ts';
 import { useApp } from '../store/store.ts';
+import { viewNow, viewWindowMs } from '../store/view.ts';
 import { formatValue } from './format.ts';
 import { seriesColor } from './palette.ts';
 import { displayName } from './series-name.ts';
@@ -12,7 +13,7 @@ export const ChartLegend = memo(function ChartLegend({ chart }: { chart: ChartIn
   const stack = useApp((s) => s.status?.stack);
   // One string per render: compares by value, so the legend re-renders only when a shown value changes.
   const text = useApp((s) => {
-    const from = s.now - s.windowMinutes * 60_000;
+    const from = viewNow(s) - viewWindowMs(s);
     return orderedSeries(s, chart)
       .map((e) => {
         const last = e.buffer.last;

@@ -5,6 +5,7 @@ import { memo, useMemo } from 'react';
 import { usePlotArea, useXAxisScale, useYAxisScale } from 'recharts';
 import type { ChartInfo } from '../api/channels.ts';
 import { useApp, useAppStore } from '../store/store.ts';
+import { viewEvents, viewNow, viewWindowMs } from '../store/view.ts';
 import { describeEvent, markerKind, markerLabel } from '../store/describe-event.ts';
 import type { Theme } from '../store/slices/ui-slice.ts';
 import { downsampleMinMax, type Point } from './downsample.ts';
@@ -46,9 +47,11 @@ export const SeriesPaths = memo(function SeriesPaths({ chart, theme, strokeWidth
   const yScale = useYAxisScale();
   const plot = usePlotArea();
   const version = useApp((s) => s.metricsVersion);
-  const now = useApp((s) => s.now);
-  const windowMs = useApp((s) => s.windowMinutes * 60_000);
-  const events = useApp((s) => s.events);
+  const now = useApp(viewNow);
+  const windowMs = useApp(viewWindowMs);
+  const events = useApp(viewEvents);
+  // Opening or closing a saved export swaps the buffers without a metrics tick.
+  const offline = useApp((s) => s.offline);
   const store = useAppStore();
   // A string, so the selector's result compares by value (a fresh array would re-render forever).
   const names = useApp((s) =>
@@ -62,13 +65,13 @@ export const SeriesPaths = memo(function SeriesPaths({ chart, theme, strokeWidth
   const points = useMemo(
     () =>
       // The buffers are mutable: `version` changing is what says they hold new points.
-      version >= 0 && names !== ''
+      version >= 0 && offline !== undefined && names !== ''
         ? orderedSeries(store.getState(), chart).map((e) =>
             // Two points per column at most (min and max); one column per two pixels is sharp enough.
             downsampleMinMax(e.buffer, from, now, columns),
           )
         : [],
-    [store, chart, version, names, from, now, columns],
+    [store, chart, version, offline, names, from, now, columns],
   );
   const markers = useMemo(
     () =>

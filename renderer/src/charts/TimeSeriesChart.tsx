@@ -5,6 +5,7 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, LineChart, XAxis, YAxis } from 'recharts';
 import type { ChartInfo } from '../api/channels.ts';
 import { useApp } from '../store/store.ts';
+import { viewSeries, viewWindowMs } from '../store/view.ts';
 import { makeTick } from './AxisTick.tsx';
 import { ChartLegend } from './ChartLegend.tsx';
 import { formatValue } from './format.ts';
@@ -22,15 +23,14 @@ const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
 export const TimeSeriesChart = memo(function TimeSeriesChart({ chart }: { chart: ChartInfo }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const [showQuery, setShowQuery] = useState(false);
-  const windowMinutes = useApp((s) => s.windowMinutes);
+  const windowMs = useApp(viewWindowMs);
   const theme = useApp((s) => s.theme);
   const presentation = useApp((s) => s.presentation);
   // The nice top of the y axis, not the raw maximum: the frame re-renders only when it changes.
   const yTop = useApp((s) => yDomain(chart.unit, visibleMax(s, chart.id))[1]);
-  const queries = useApp((s) => s.series);
+  const queries = useApp(viewSeries);
   const empty = useApp((s) => !hasVisibleValue(s, chart.id));
 
-  const windowMs = windowMinutes * 60_000;
   const height = presentation ? 250 : 190;
   const chrome = CHART_CHROME[theme];
   const fontSize = presentation ? 15 : 12;

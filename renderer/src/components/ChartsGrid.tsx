@@ -1,8 +1,9 @@
 import { useApp } from '../store/store.ts';
+import { viewCharts } from '../store/view.ts';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
 
 export function ChartsGrid() {
-  const charts = useApp((s) => s.charts);
+  const charts = useApp(viewCharts);
   if (charts.length === 0)
     return <p className="muted card empty">Charts appear once Scaledeck lists them.</p>;
   return (

@@ -9,6 +9,8 @@ export function Header({ api, dashboard }: { api: Api; dashboard: () => HTMLElem
   const theme = useApp((s) => s.theme);
   const presentation = useApp((s) => s.presentation);
   const windowMinutes = useApp((s) => s.windowMinutes);
+  // A saved export shows its own window.
+  const offline = useApp((s) => s.offline !== null);
   const connection = useApp((s) => s.connection);
   const setTheme = useApp((s) => s.setTheme);
   const setPresentation = useApp((s) => s.setPresentation);
@@ -38,7 +40,8 @@ export function Header({ api, dashboard }: { api: Api; dashboard: () => HTMLElem
             <button
               key={m}
               type="button"
-              aria-pressed={windowMinutes === m}
+              aria-pressed={!offline && windowMinutes === m}
+              disabled={offline}
               aria-label={`Last ${m} min`}
               onClick={() => setWindowMinutes(m)}
             >

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useApp } from '../store/store.ts';
+import { viewEvents } from '../store/view.ts';
 import { describeEvent, markerKind } from '../store/describe-event.ts';
 import { formatClock } from '../charts/format.ts';
 import { DecisionExplanationCard } from './DecisionExplanationCard.tsx';
@@ -12,7 +13,7 @@ const SHOWN = 60;
  * captions) and expectation outcomes, in the order they happened.
  */
 export function TimelinePanel() {
-  const events = useApp((s) => s.events);
+  const events = useApp(viewEvents);
   const shown = useMemo(() => events.slice(-SHOWN).reverse(), [events]);
   return (
     <Panel title="Timeline" id="timeline">

@@ -1,7 +1,8 @@
 // CSV and JSON of what the dashboard shows: the series inside the visible time window and the
 // timeline events in it. Pure, so the exact bytes are unit-tested.
 import type { Point } from '../../../electron/core/metrics/ring-buffer.ts';
-import type { TimelineEvent } from '../api/channels.ts';
+import type { Recording } from '../../../electron/core/decisions/recording.ts';
+import type { ScaleDecision, TimelineEvent } from '../api/channels.ts';
 import { describeEvent } from '../store/describe-event.ts';
 
 export interface VisibleSeries {
@@ -17,6 +18,12 @@ export interface ExportData {
   window: { from: number; to: number };
   series: VisibleSeries[];
   events: TimelineEvent[];
+  /**
+   * The controller's recording (JSON only), whole rather than cut to the window: a replay needs the
+   * autoscaler's history from its start. Its latest decisions, explained, go beside it.
+   */
+  recording?: Recording;
+  decisions?: ScaleDecision[];
 }
 
 /**
@@ -64,6 +71,9 @@ export function toJson(data: ExportData): string {
       window: data.window,
       series: data.series.map((s) => ({ ...s, points: s.points.filter((p) => inWindow(p.t)) })),
       events: data.events.filter((e) => inWindow(e.at)),
+      // Where parseRecording (and the offline view) look for it: `.recording` of the export.
+      ...(data.recording === undefined ? {} : { recording: data.recording }),
+      ...(data.decisions === undefined ? {} : { decisions: data.decisions }),
     },
     null,
     2,

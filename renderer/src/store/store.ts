@@ -5,6 +5,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Api } from '../api/api.ts';
 import { createLoadSlice } from './slices/load-slice.ts';
 import { createMetricsSlice } from './slices/metrics-slice.ts';
+import { createOfflineSlice } from './slices/offline-slice.ts';
 import { createScenarioSlice } from './slices/scenario-slice.ts';
 import { createShareSlice } from './slices/share-slice.ts';
 import { createStackSlice } from './slices/stack-slice.ts';
@@ -28,6 +29,7 @@ export function createAppStore(
     ...createLoadSlice(deps)(...a),
     ...createShareSlice(deps)(...a),
     ...createScenarioSlice(deps)(...a),
+    ...createOfflineSlice(deps)(...a),
   }));
 }
 

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { Api } from '../api/api.ts';
 import type { LoadSlice } from './slices/load-slice.ts';
 import type { MetricsSlice } from './slices/metrics-slice.ts';
+import type { OfflineSlice } from './slices/offline-slice.ts';
 import type { ScenarioSlice } from './slices/scenario-slice.ts';
 import type { ShareSlice } from './slices/share-slice.ts';
 import type { StackSlice } from './slices/stack-slice.ts';
@@ -14,7 +15,8 @@ export type AppState = StackSlice &
   LoadSlice &
   UiSlice &
   ShareSlice &
-  ScenarioSlice;
+  ScenarioSlice &
+  OfflineSlice;
 
 /** What slices get besides zustand's set/get: the API and a frame scheduler (rAF in the page). */
 export interface SliceDeps {
