@@ -21,6 +21,8 @@ export const CHANNEL_KINDS = {
   'load:status': 'read',
   'chaos:kill': 'command',
   'chaos:restore': 'command',
+  'chaos:drain-node': 'command',
+  'chaos:uncordon-node': 'command',
   'metrics:charts': 'read',
   'metrics:snapshot': 'read',
   'timeline:list': 'read',
@@ -32,6 +34,7 @@ export const CHANNEL_KINDS = {
   'scenario:pause': 'command',
   'scenario:resume': 'command',
   'scenario:stop': 'command',
+  'decisions:whatif': 'read',
   'decisions:recording': 'read',
 } as const satisfies Record<string, ChannelKind>;
 

@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
 import type { Channel } from './channels.ts';
-import type { Recording } from './decisions/recording.ts';
 import { targetSelectSchema, type TargetKind } from './targets/registry.ts';
+import { recordingSchema } from './decisions/recording.ts';
+import type { WhatIfResult } from './decisions/whatif.ts';
+import type { Recording } from './decisions/recording.ts';
 import type { ErrorData } from './errors.ts';
 import type { LoadReport } from './loadgen.ts';
 import { clientModelSchema } from './loadgen/options.ts';
@@ -31,6 +33,22 @@ export function replicasSchema(maxReplicas: number) {
     .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`);
 }
 
+/** The autoscaler's bounds and target, shared by autoscaler:set and decisions:whatif. */
+export function autoscalerFieldSchemas(maxReplicas: number) {
+  const bound = z
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`);
+  return {
+    minReplicas: bound,
+    maxReplicas: bound,
+    targetCpuUtilizationPercent: z
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 100')
+      .max(100, 'must be between 1 and 100 (percent of each replica’s CPU limit)'),
+  };
+}
+
 export function commandSchemas(maxReplicas: number) {
   const replicas = replicasSchema(maxReplicas);
   return {
@@ -41,18 +59,7 @@ export function commandSchemas(maxReplicas: number) {
       z
         .strictObject({
           enabled: z.literal(true),
-          minReplicas: z
-            .int('must be a whole number')
-            .min(1, 'must be at least 1')
-            .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
-          maxReplicas: z
-            .int('must be a whole number')
-            .min(1, 'must be at least 1')
-            .max(maxReplicas, `must be at most ${maxReplicas} (settings.maxReplicas)`),
-          targetCpuUtilizationPercent: z
-            .int('must be a whole number')
-            .min(1, 'must be between 1 and 100')
-            .max(100, 'must be between 1 and 100 (percent of each replica’s CPU limit)'),
+          ...autoscalerFieldSchemas(maxReplicas),
           profile: z.enum(AUTOSCALER_PROFILES).default('kubernetes'),
           // Partial: what is not given comes from the profile, so the value (and the status)
           // always carries the whole behavior in effect.
@@ -165,6 +172,15 @@ export type { Channel, ChannelKind } from './channels.ts';
 export const CHAOS_TARGETS = ['replica', 'redis', 'postgres'] as const;
 export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
 export type RestorableTarget = Exclude<ChaosTarget, 'replica'>;
+/** drain and uncordon act on a node; evict is one pod a drain moved. */
+export type ChaosAction = 'kill' | 'restore' | 'drain' | 'uncordon' | 'evict';
+
+/** What a node drain did: the stack's pods it evicted, and the ones it left there on purpose. */
+export interface DrainResult {
+  node: string;
+  evicted: string[];
+  kept: { pod: string; reason: string }[];
+}
 
 const rps = (maxRps: number) =>
   z
@@ -192,6 +208,7 @@ export type { TargetKind, TargetRequest } from './targets/registry.ts';
 
 export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number }) {
   const commands = commandSchemas(limits.maxReplicas);
+  const autoscaler = autoscalerFieldSchemas(limits.maxReplicas);
   return {
     'targets:list': empty,
     'stack:status': empty,
@@ -232,6 +249,8 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
         path: ['replica'],
       }),
     'chaos:restore': z.strictObject({ what: z.enum(['redis', 'postgres'], 'must be redis or postgres') }),
+    'chaos:drain-node': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
+    'chaos:uncordon-node': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
     'metrics:charts': empty,
     'metrics:snapshot': since,
     'timeline:list': since,
@@ -259,6 +278,16 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
     'scenario:resume': empty,
     'scenario:stop': empty,
     'decisions:recording': empty,
+    // The autoscaler form's fields, each optional (what is not given stays as recorded), over the
+    // given recording (an export opened offline) or the controller's own.
+    'decisions:whatif': z.strictObject({
+      minReplicas: autoscaler.minReplicas.optional(),
+      maxReplicas: autoscaler.maxReplicas.optional(),
+      targetCpuUtilizationPercent: autoscaler.targetCpuUtilizationPercent.optional(),
+      profile: z.enum(AUTOSCALER_PROFILES, 'must be kubernetes or demo').optional(),
+      behavior: hpaBehaviorInputSchema.optional(),
+      recording: recordingSchema.optional(),
+    }),
   } satisfies Record<Channel, z.ZodType>;
 }
 
@@ -308,6 +337,8 @@ export interface ValueMap {
   'load:status': LoadReport | null;
   'chaos:kill': { killed: string };
   'chaos:restore': { restored: string };
+  'chaos:drain-node': DrainResult;
+  'chaos:uncordon-node': { node: string };
   'metrics:charts': ChartInfo[];
   'metrics:snapshot': SeriesSnapshot[];
   'timeline:list': TimelineEvent[];
@@ -320,6 +351,8 @@ export interface ValueMap {
   'scenario:resume': ScenarioStatus;
   'scenario:stop': ScenarioStatus;
   'decisions:recording': RecordingSnapshot;
+  /** null: no recording yet (the autoscaler has not run). */
+  'decisions:whatif': WhatIfResult | null;
 }
 
 /**
@@ -350,7 +383,14 @@ export type TargetSwitchStatus = 'switching' | 'switched' | 'failed';
 export type UiEvent =
   | CoreEvent
   | { type: 'load'; at: number; kind: LoadEventKind; report: LoadReport }
-  | { type: 'chaos'; at: number; action: 'kill' | 'restore'; what: ChaosTarget; target: string }
+  | {
+      type: 'chaos';
+      at: number;
+      action: ChaosAction;
+      /** evict: the evicted pod's part (replica for an API pod). */
+      what: ChaosTarget | 'prometheus' | 'node';
+      target: string;
+    }
   | {
       /** The session's target switch: every client follows 'switched'; 'failed' left it where it was. */
       type: 'target';

@@ -31,7 +31,7 @@ import {
 import type { Controller } from './controller.ts';
 import { ScaledeckError, parseOrThrow, toErrorData } from './errors.ts';
 import type { LiveMetrics } from './live-metrics.ts';
-import { kill, restore } from './session-chaos.ts';
+import { drainNode, kill, restore, uncordonNode } from './session-chaos.ts';
 import { FeedErrors, failureEvent, normalizeError } from './session-errors.ts';
 import { SessionLoad, type SessionLoadHost } from './session-load.ts';
 import { SessionScenario, type SessionScenarioHost } from './session-scenario.ts';
@@ -43,6 +43,7 @@ import { DEFAULT_TARGET, listTargets } from './targets/registry.ts';
 import type { LiveTarget, TargetChoice, TargetContext } from './targets/target.ts';
 import { SCRAPE_INTERVAL_MS } from './targets/kit/scrape.ts';
 import { Timeline, type SequencedListener } from './timeline.ts';
+import { whatIf } from './decisions/whatif.ts';
 
 export type { TargetChoice } from './targets/target.ts';
 
@@ -126,6 +127,12 @@ export class Session {
         await this.attach();
         return restore(this.target, (event) => this.emit(event), input.what);
       },
+      'chaos:drain-node': async (input) => {
+        await this.attach();
+        return drainNode(this.target, (event) => this.emit(event), input.node);
+      },
+      'chaos:uncordon-node': async (input) =>
+        uncordonNode(this.target, (event) => this.emit(event), input.node),
       'metrics:charts': async () => this.metrics.charts(),
       'metrics:snapshot': async (input) => this.metrics.snapshot(input.since),
       'timeline:list': async (input) => this.timeline.list(input.since),
@@ -141,6 +148,8 @@ export class Session {
         recording: this.controller.recording(),
         decisions: this.controller.decisions(),
       }),
+      'decisions:whatif': async ({ recording, ...overrides }) =>
+        whatIf(recording ?? this.controller.recording(), overrides),
     };
   }
 

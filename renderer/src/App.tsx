@@ -17,6 +17,7 @@ import { CommandGuard } from './components/CommandGuard.tsx';
 import { FirstRunCard } from './components/scenario/FirstRunCard.tsx';
 import { PresentationCaption } from './components/scenario/PresentationCaption.tsx';
 import { ScenariosPanel } from './components/scenario/ScenariosPanel.tsx';
+import { WhatIfPanel } from './components/whatif/WhatIfPanel.tsx';
 
 export function App({ api }: { api: Api }) {
   const theme = useApp((s) => s.theme);
@@ -48,6 +49,7 @@ export function App({ api }: { api: Api }) {
             {!offline && <ReplicaTable />}
             <TimelinePanel />
           </div>
+          <WhatIfPanel />
         </div>
       </main>
       <Toasts />

@@ -94,6 +94,7 @@ const REPEATABLE: ReadonlySet<Channel> = new Set<Channel>([
   'metrics:snapshot',
   'timeline:list',
   'target:current',
+  'decisions:whatif',
   'decisions:recording',
   // Selecting the target the session is already on is a no-op.
   'target:select',

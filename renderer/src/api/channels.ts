@@ -33,9 +33,12 @@ export type {
 export type { ErrorData } from '../../../electron/core/errors.ts';
 export type { ShareSession } from '../../../electron/core/web/share-access.ts';
 export type { ScaleDecision } from '../../../electron/core/autoscaler.ts';
+export type { WhatIfResult } from '../../../electron/core/decisions/whatif.ts';
+export type { Recording } from '../../../electron/core/decisions/recording.ts';
 export type { LoadReport, OperationMix } from '../../../electron/core/loadgen.ts';
 export type { SeriesSnapshot } from '../../../electron/core/metrics/feed.ts';
 import type { InputOf } from '../../../electron/core/contract.ts';
 
 export type AutoscalerRequest = InputOf<'autoscaler:set'>;
 export type ScenarioPlayRequest = InputOf<'scenario:play'>;
+export type WhatIfRequest = InputOf<'decisions:whatif'>;

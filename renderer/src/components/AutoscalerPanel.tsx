@@ -3,6 +3,7 @@ import type { EnabledAutoscaler, ErrorData } from '../api/channels.ts';
 import { useApp } from '../store/store.ts';
 import { formatClock } from '../charts/format.ts';
 import { BehaviorSection } from './BehaviorSection.tsx';
+import { DecisionExplanationCard } from './DecisionExplanationCard.tsx';
 import { beyondCapacity, capacityMark } from './capacity-text.ts';
 import { profileBehavior, rebaseBehavior } from './behavior-form.ts';
 import { NumberSlider } from './NumberSlider.tsx';
@@ -23,7 +24,7 @@ function formOf({ enabled: _enabled, ...form }: EnabledAutoscaler): Form {
   return form;
 }
 
-/** On/off, bounds, target CPU, profile and behavior; the last decision with its reason. */
+/** On/off, bounds, target CPU, profile and behavior; the last decision with its reason and arithmetic. */
 export function AutoscalerPanel() {
   const current = useApp((s) => s.status?.autoscaler ?? null);
   const deployed = useApp((s) => s.status !== null && s.status.phase !== 'absent');
@@ -166,6 +167,13 @@ export function AutoscalerPanel() {
               )}
             </div>
             <p className="decision-reason">{decision.reason}</p>
+            {decision.explanation && (
+              // Collapsed to the headline above: the arithmetic is for whoever asks "why this many?".
+              <details className="decision-explain">
+                <summary>Why {decision.desiredReplicas}? The arithmetic, step by step</summary>
+                <DecisionExplanationCard explanation={decision.explanation} />
+              </details>
+            )}
           </>
         ) : (
           <p className="muted">

@@ -11,6 +11,7 @@ import { createShareSlice } from './slices/share-slice.ts';
 import { createStackSlice } from './slices/stack-slice.ts';
 import { createTimelineSlice } from './slices/timeline-slice.ts';
 import { createUiSlice } from './slices/ui-slice.ts';
+import { createWhatIfSlice } from './slices/whatif-slice.ts';
 import type { AppState, SliceDeps } from './types.ts';
 
 export type { AppState };
@@ -30,6 +31,7 @@ export function createAppStore(
     ...createShareSlice(deps)(...a),
     ...createScenarioSlice(deps)(...a),
     ...createOfflineSlice(deps)(...a),
+    ...createWhatIfSlice(deps)(...a),
   }));
 }
 

@@ -8,6 +8,7 @@ import type { ShareSlice } from './slices/share-slice.ts';
 import type { StackSlice } from './slices/stack-slice.ts';
 import type { TimelineSlice } from './slices/timeline-slice.ts';
 import type { UiSlice } from './slices/ui-slice.ts';
+import type { WhatIfSlice } from './slices/whatif-slice.ts';
 
 export type AppState = StackSlice &
   MetricsSlice &
@@ -16,7 +17,8 @@ export type AppState = StackSlice &
   UiSlice &
   ShareSlice &
   ScenarioSlice &
-  OfflineSlice;
+  OfflineSlice &
+  WhatIfSlice;
 
 /** What slices get besides zustand's set/get: the API and a frame scheduler (rAF in the page). */
 export interface SliceDeps {
