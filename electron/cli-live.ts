@@ -14,6 +14,7 @@ import {
   type OperationMix,
 } from './core/loadgen.ts';
 import type { Settings } from './core/settings.ts';
+import { nodeChaosOf } from './core/session-chaos.ts';
 import { descriptorOf } from './core/targets/registry.ts';
 import type { LiveTarget } from './core/targets/target.ts';
 
@@ -150,13 +151,39 @@ export const CHAOS_ACTIONS = [
   'kill-postgres',
   'restore-redis',
   'restore-postgres',
+  'drain-node',
+  'uncordon-node',
 ] as const;
 
+const NODE_ACTIONS: readonly string[] = ['drain-node', 'uncordon-node'];
+
+async function runNodeChaos(
+  target: Pick<LiveTarget, 'kind' | 'nodes'>,
+  action: string,
+  node: string | undefined,
+): Promise<string> {
+  const nodes = nodeChaosOf(target);
+  if (node === undefined)
+    throw new ValidationError('node', `${action} needs a node name: scaledeck chaos ${action} NAME`);
+  if (action === 'uncordon-node') {
+    await nodes.uncordon(node);
+    return `uncordoned ${node}: the scheduler may place pods there again`;
+  }
+  const result = await nodes.drain(node, (pod) => process.stderr.write(`evicted ${pod}\n`));
+  const kept = result.kept.map((k) => `; kept ${k.pod} (${k.reason})`).join('');
+  return (
+    `drained ${node}: cordoned, evicted ${result.evicted.length} of the stack’s pods ` +
+    `(${result.evicted.join(', ') || 'none were there'})${kept}. ` +
+    `Bring it back with \`scaledeck chaos uncordon-node ${node}\``
+  );
+}
+
 export async function runChaosCommand(
-  target: Pick<LiveTarget, 'kind' | 'killReplica' | 'killPart' | 'restorePart'>,
+  target: Pick<LiveTarget, 'kind' | 'killReplica' | 'killPart' | 'restorePart' | 'nodes'>,
   action: string,
   replica: string | undefined,
 ): Promise<string> {
+  if (NODE_ACTIONS.includes(action)) return runNodeChaos(target, action, replica);
   if (replica !== undefined && action !== 'kill-replica')
     throw new ValidationError('replica', `a replica name only goes with kill-replica, not ${action}`);
   switch (action) {

@@ -247,10 +247,13 @@ export function buildProgram(): Command {
   program
     .command('chaos')
     .description(
-      'break things on purpose: kill-replica [NAME] | kill-redis | kill-postgres | restore-redis | restore-postgres',
+      'break things on purpose: kill-replica [NAME] | kill-redis | kill-postgres | restore-redis | restore-postgres | drain-node NODE | uncordon-node NODE (Kubernetes)',
     )
     .addArgument(new Argument('<action>', 'what to do').choices(CHAOS_ACTIONS))
-    .argument('[replica]', 'replica name for kill-replica (default: a random one)')
+    .argument(
+      '[name]',
+      'replica name for kill-replica (default: a random one); node name for drain-node and uncordon-node',
+    )
     .action(async (action: string, replica: string | undefined, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       targetChoiceOf(globals);

@@ -16,6 +16,8 @@ const MUTATING = [
   'load:stop',
   'chaos:kill',
   'chaos:restore',
+  'chaos:drain-node',
+  'chaos:uncordon-node',
   'target:select',
   'scenario:play',
   'scenario:pause',

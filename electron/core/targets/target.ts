@@ -5,6 +5,7 @@ import type {
   CoreEventListener,
   CurrentTarget,
   DeployInput,
+  DrainResult,
   EnabledAutoscaler,
   ProgressListener,
   StackStatus,
@@ -58,6 +59,19 @@ export interface LiveTarget extends Target {
   restorePart(what: 'redis' | 'postgres'): Promise<string>;
   /** Redis INFO text of the stack's Redis, or null when it is not running. */
   redisInfo(section?: string): Promise<string | null>;
+  /** Node chaos, where the target has nodes (Kubernetes); absent on Docker. */
+  readonly nodes?: NodeChaos;
+}
+
+/** Cordon a node and evict the stack's pods from it (disruption budgets hold), or uncordon it. */
+export interface NodeChaos {
+  /** timeoutMs: how long evictions a disruption budget refuses are retried (default 120 s). */
+  drain(
+    node: string,
+    onEvicted: (pod: string, component: string) => void,
+    options?: { timeoutMs?: number },
+  ): Promise<DrainResult>;
+  uncordon(node: string): Promise<void>;
 }
 
 // ---- what a target kind is: its descriptor, listed once in registry.ts ---------------------------

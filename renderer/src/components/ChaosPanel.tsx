@@ -1,4 +1,5 @@
 import { useApp } from '../store/store.ts';
+import { NodeChaos } from './NodeChaos.tsx';
 import { Panel } from './Panel.tsx';
 
 /** Break things on purpose and watch the stack recover. */
@@ -50,6 +51,7 @@ export function ChaosPanel() {
           </button>
         )}
       </div>
+      <NodeChaos disabled={!deployed} />
     </Panel>
   );
 }

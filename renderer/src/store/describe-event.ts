@@ -9,6 +9,14 @@ function shortName(name: string): string {
 export type MarkerKind =
   'scale' | 'autoscaler' | 'chaos' | 'replica' | 'load' | 'deploy' | 'error' | 'target' | 'scenario';
 
+const CHAOS_VERBS: Record<Extract<UiEvent, { type: 'chaos' }>['action'], string> = {
+  kill: 'killed',
+  restore: 'restored',
+  drain: 'draining',
+  uncordon: 'uncordoned',
+  evict: 'evicted',
+};
+
 export function describeEvent(event: UiEvent): string {
   switch (event.type) {
     case 'progress':
@@ -33,7 +41,7 @@ export function describeEvent(event: UiEvent): string {
     case 'load':
       return `Load ${event.kind} at ${Math.round(event.report.rate)} req/s`;
     case 'chaos':
-      return `Chaos: ${event.action === 'kill' ? 'killed' : 'restored'} ${shortName(event.target)}`;
+      return `Chaos: ${CHAOS_VERBS[event.action]} ${event.what === 'node' ? 'node ' : ''}${shortName(event.target)}`;
     case 'deploy':
       return deploySentence(event.step, event.status, event.detail);
     case 'metrics':

@@ -24,8 +24,9 @@ import type { Settings } from '../../settings.ts';
 import { Mutex } from '../kit/mutex.ts';
 import { EventFanout, progressReporter } from '../kit/progress.ts';
 import { validateStackName } from '../kit/stack-name.ts';
-import type { LiveTarget } from '../target.ts';
+import type { LiveTarget, NodeChaos } from '../target.ts';
 import { killPart, killReplica, redisInfo, restorePart } from './chaos.ts';
+import { drainNode, uncordonNode } from './node-drain.ts';
 import { loadKubeConfig, type KubeConnectOptions } from './connect.ts';
 import { applyStack, type DeployParts } from './deploy.ts';
 import { applyAutoscaler } from './hpa.ts';
@@ -174,6 +175,12 @@ export class KubernetesTarget implements LiveTarget {
   restorePart(what: 'redis' | 'postgres'): Promise<string> {
     return restorePart(this.api, what);
   }
+
+  /** Cordon + evict through the Eviction API (node-drain.ts), and uncordon. */
+  readonly nodes: NodeChaos = {
+    drain: (node, onEvicted, options) => drainNode(this.api, node, { ...options, onEvicted }),
+    uncordon: (node) => uncordonNode(this.api, node),
+  };
 
   /** Redis INFO through the exec API (Redis is not exposed outside the cluster). */
   redisInfo(section = 'stats'): Promise<string | null> {

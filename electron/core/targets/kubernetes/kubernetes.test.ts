@@ -395,6 +395,49 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     }
   }, 180_000);
 
+  it('drain the node: cordoned, one API pod evicted at a time (the budget holds, 0 failed requests), PostgreSQL kept; uncordon brings the stack back', async () => {
+    const node = 'scaledeck-local';
+    await controller.scale({ replicas: 2 });
+    await target.waitReady();
+    const nodes = target.nodes;
+    await expect(nodes.drain('no-such-node', () => undefined)).rejects.toMatchObject({
+      code: 'NO_SUCH_NODE',
+      field: 'node',
+      message: expect.stringContaining(`nodes: ${node}`),
+    });
+    const lb = (await controller.status()).endpoints.loadBalancer ?? '';
+    const traffic = load(`${lb}/healthz`, { concurrency: 4, maxMs: 60_000, pauseMs: 20 });
+    const evicted: { pod: string; component: string }[] = [];
+    try {
+      // One node: the evicted API pod's replacement cannot start anywhere, so the budget
+      // (maxUnavailable 1) refuses the second one until the drain gives up, naming what is left.
+      await expect(
+        nodes.drain(node, (pod, component) => evicted.push({ pod, component }), { timeoutMs: 15_000 }),
+      ).rejects.toMatchObject({ code: 'DRAIN_BLOCKED', message: expect.stringContaining('uncordon-node') });
+      expect(await kubectl('get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).toBe('true');
+      expect(evicted.filter((e) => e.component === 'api')).toHaveLength(1);
+      expect(evicted.map((e) => e.component).sort()).toEqual(['api', 'prometheus', 'redis']);
+      const serving = (await controller.status()).replicas.filter((r) => r.state === 'ready');
+      expect(serving.map((r) => r.name)).not.toContain(evicted.find((e) => e.component === 'api')?.pod);
+      expect(serving.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await nodes.uncordon(node);
+    }
+    expect(await kubectl('get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).toBe('');
+    const back = await waitUntil('the stack back on the uncordoned node', 120_000, async () => {
+      const s = await controller.status();
+      return s.readyReplicas === 2 && s.phase === 'running' ? s : null;
+    });
+    const result = await traffic.stop();
+    console.log(
+      `drain on one node: evicted ${evicted.map((e) => e.pod).join(', ')}; ` +
+        `${result.ok} requests served during drain and uncordon, ${result.failed} failed`,
+    );
+    expect(back.components).toMatchObject({ redis: 'healthy', prometheus: 'healthy', postgres: 'healthy' });
+    expect(result.ok).toBeGreaterThan(100);
+    expect(result.failed).toBe(0);
+  }, 240_000);
+
   it('contexts: two kubeconfig files merge; a bad context or a dead server gives the described error', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kc-'));
     const dead = path.join(dir, 'dead.json');

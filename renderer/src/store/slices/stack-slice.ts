@@ -54,6 +54,8 @@ export interface StackSlice {
    */
   setAutoscaler(request: AutoscalerRequest): Promise<ErrorData | null>;
   kill(what: ChaosTarget, replica?: string): Promise<void>;
+  /** Node chaos (Kubernetes): cordon + evict the stack's pods, or uncordon. */
+  nodeChaos(action: 'drain' | 'uncordon', node: string): Promise<void>;
   restore(what: 'redis' | 'postgres'): Promise<void>;
   applyProgress(step: string, percent: number, log?: string): void;
   /** Deploys started elsewhere (CLI, another window) show their progress here too. */
@@ -195,6 +197,15 @@ export const createStackSlice: Slice<StackSlice> =
           await get().refreshStatus();
         } catch (error) {
           get().reportError(`Kill ${what}`, error);
+        }
+      },
+      async nodeChaos(action, node) {
+        try {
+          await api.invoke(action === 'drain' ? 'chaos:drain-node' : 'chaos:uncordon-node', { node });
+        } catch (error) {
+          get().reportError(action === 'drain' ? `Drain ${node}` : `Uncordon ${node}`, error);
+        } finally {
+          await get().refreshStatus();
         }
       },
       async restore(what) {
