@@ -38,4 +38,28 @@ describe('CLI live commands: input', () => {
       field: 'action',
     });
   });
+
+  it('node chaos: refused on a target without nodes (Docker) naming the fix; a node name is required', async () => {
+    const docker = { kind: 'docker' } as DockerTarget;
+    await expect(runChaosCommand(docker, 'drain-node', 'node-1')).rejects.toMatchObject({
+      code: 'NOT_SUPPORTED',
+      field: 'node',
+      message: expect.stringContaining('--target kubernetes'),
+    });
+    // Only the node capability is used; the kill methods are never reached.
+    const withNodes = {
+      kind: 'kubernetes' as const,
+      nodes: {
+        drain: async () => ({ node: 'n', evicted: ['api-1'], kept: [] }),
+        uncordon: async () => undefined,
+      },
+    } as unknown as Parameters<typeof runChaosCommand>[0];
+    await expect(runChaosCommand(withNodes, 'drain-node', undefined)).rejects.toMatchObject({
+      field: 'node',
+    });
+    await expect(runChaosCommand(withNodes, 'uncordon-node', 'n')).resolves.toContain('uncordoned n');
+    await expect(runChaosCommand(withNodes, 'drain-node', 'n')).resolves.toContain(
+      'evicted 1 of the stack’s pods (api-1)',
+    );
+  });
 });
