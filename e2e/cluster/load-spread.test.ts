@@ -114,14 +114,14 @@ describe.skipIf(!isRoot)('load spread on the local cluster (kube-proxy balances 
   it('the default client model (many short-lived clients): every pod within ±25 % of even', async () => {
     const { report, spread } = await spreadOf(undefined);
     expect(report.clients).toBe('many');
-    expect(report.errors.total).toBe(0);
+    expect(report.errors.total, JSON.stringify(report.errors)).toBe(0);
     expect(spread.worstDeviation).toBeLessThan(0.25);
   });
 
   it('few long-lived clients: one pod gets far more than its share (the lesson kube-proxy teaches)', async () => {
     const { report, spread } = await spreadOf('few');
     expect(report.clients).toBe('few');
-    expect(report.errors.total).toBe(0);
+    expect(report.errors.total, JSON.stringify(report.errors)).toBe(0);
     expect(spread.worstDeviation).toBeGreaterThan(0.25);
   });
 });

@@ -249,8 +249,8 @@ export function channelSchemas(limits: { maxReplicas: number; maxLoadRps: number
         path: ['replica'],
       }),
     'chaos:restore': z.strictObject({ what: z.enum(['redis', 'postgres'], 'must be redis or postgres') }),
-    'chaos:drain-node': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
-    'chaos:uncordon-node': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
+    'chaos:drainNode': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
+    'chaos:uncordonNode': z.strictObject({ node: z.string().min(1, 'must be a node name') }),
     'metrics:charts': empty,
     'metrics:snapshot': since,
     'timeline:list': since,
@@ -337,8 +337,8 @@ export interface ValueMap {
   'load:status': LoadReport | null;
   'chaos:kill': { killed: string };
   'chaos:restore': { restored: string };
-  'chaos:drain-node': DrainResult;
-  'chaos:uncordon-node': { node: string };
+  'chaos:drainNode': DrainResult;
+  'chaos:uncordonNode': { node: string };
   'metrics:charts': ChartInfo[];
   'metrics:snapshot': SeriesSnapshot[];
   'timeline:list': TimelineEvent[];

@@ -127,11 +127,11 @@ export class Session {
         await this.attach();
         return restore(this.target, (event) => this.emit(event), input.what);
       },
-      'chaos:drain-node': async (input) => {
+      'chaos:drainNode': async (input) => {
         await this.attach();
         return drainNode(this.target, (event) => this.emit(event), input.node);
       },
-      'chaos:uncordon-node': async (input) =>
+      'chaos:uncordonNode': async (input) =>
         uncordonNode(this.target, (event) => this.emit(event), input.node),
       'metrics:charts': async () => this.metrics.charts(),
       'metrics:snapshot': async (input) => this.metrics.snapshot(input.since),

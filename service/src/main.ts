@@ -72,14 +72,20 @@ async function main(): Promise<void> {
       { signal, timeoutMs: config.shutdownTimeoutMs },
       'shutting down: draining in-flight requests',
     );
+    // Closing a keep-alive socket between two of its requests resets the second one (the client
+    // wrote it before our FIN arrived). So first give active clients a moment to send one more
+    // request: its answer carries Connection: close and the client hangs up itself.
+    const handOffMs = keepAliveHandOffMs(config.shutdownTimeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, handOffMs));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // close() only drops connections idle right now; keep-alive sockets whose request finishes
     // later would hold the drain open until the timeout, so sweep them as they go idle.
     const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    server.closeIdleConnections();
     const timedOut = await Promise.race([
       closed.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, true).unref()),
+      new Promise<boolean>((resolve) =>
+        setTimeout(resolve, config.shutdownTimeoutMs - handOffMs, true).unref(),
+      ),
     ]);
     clearInterval(sweep);
     if (timedOut) {
@@ -93,6 +99,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Long enough for a busy keep-alive client's next request, short against the drain budget. */
+function keepAliveHandOffMs(shutdownTimeoutMs: number): number {
+  return Math.min(1000, Math.floor(shutdownTimeoutMs / 4));
 }
 
 /** Replicas may start before PostgreSQL accepts connections (compose, Kubernetes): wait a while. */

@@ -1,6 +1,8 @@
 // Process lifecycle: refusing bad configuration, replicas starting together (one migration),
-// and SIGTERM with requests in flight (none fails, exit 0).
+// and SIGTERM with requests in flight (none fails, exit 0) or keep-alive clients mid-loop (each is
+// told to hang up, none is reset).
 import { randomBytes } from 'node:crypto';
+import { Agent, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, metric } from './harness/http.ts';
 import { startPostgres, type PostgresServer } from './harness/postgres.ts';
@@ -105,6 +107,52 @@ describe('SIGTERM', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(api.log()).toContain('shutdown complete');
     expect(api.log()).not.toContain('shutdown timeout reached');
+    await api.dispose();
+  });
+});
+
+type KeepAliveEnd = 'told to close' | 'refused' | `reset: ${string}`;
+
+/**
+ * One client on one keep-alive socket, a request every millisecond or so, until the server says
+ * Connection: close (or a new connection is refused: in a cluster it would reach another replica).
+ * Anything else is the reset a user's client would see. Bounded by 30 s.
+ */
+async function keepAliveClient(url: string, started: () => void): Promise<KeepAliveEnd> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const deadline = Date.now() + 30_000;
+  try {
+    for (let n = 0; Date.now() < deadline; n++) {
+      const closing = await new Promise<boolean>((resolve, reject) => {
+        get(`${url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers.connection === 'close'));
+          res.on('error', reject);
+        }).on('error', reject);
+      }).catch((error: NodeJS.ErrnoException) => error);
+      if (closing === true) return 'told to close';
+      if (closing instanceof Error) {
+        return closing.code === 'ECONNREFUSED' ? 'refused' : `reset: ${closing.code ?? closing.message}`;
+      }
+      if (n === 0) started();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return 'reset: no answer said Connection: close in 30 s';
+  } finally {
+    agent.destroy();
+  }
+}
+
+describe('SIGTERM with keep-alive clients mid-loop', () => {
+  it('tells every busy client to hang up (Connection: close) before closing, so none is reset', async () => {
+    const api = await startService({ databaseUrl: await pg.createDatabase('handoff'), redisUrl: redis.url });
+    let running = 0;
+    const clients = Array.from({ length: 24 }, () => keepAliveClient(api.url, () => running++));
+    await waitUntil('every client on its socket', async () => running === 24, { intervalMs: 10 });
+    process.kill(api.pid, 'SIGTERM');
+    const ends = await Promise.all(clients);
+    expect(ends).toEqual(Array(24).fill('told to close'));
+    expect(await api.exited).toEqual({ code: 0, signal: null });
     await api.dispose();
   });
 });

@@ -17,8 +17,8 @@ const node = (name: string, state: NodeSummary['state'], apiPods = 1): NodeSumma
 
 function renderWithNodes(nodes: NodeSummary[] | undefined) {
   const api = fakeApi({
-    'chaos:drain-node': ({ node: n }) => ({ node: n, evicted: ['api-1'], kept: [] }),
-    'chaos:uncordon-node': ({ node: n }) => ({ node: n }),
+    'chaos:drainNode': ({ node: n }) => ({ node: n, evicted: ['api-1'], kept: [] }),
+    'chaos:uncordonNode': ({ node: n }) => ({ node: n }),
     'stack:status': () => status,
   });
   const status = stackStatus({
@@ -34,13 +34,13 @@ describe('NodeChaos', () => {
     const api = renderWithNodes([node('node-1', 'ready', 2), node('node-2', 'ready')]);
     fireEvent.change(screen.getByLabelText(/Node/), { target: { value: 'node-2' } });
     fireEvent.click(screen.getByRole('button', { name: 'Drain node' }));
-    await waitFor(() => expect(api.sent('chaos:drain-node')).toEqual([{ node: 'node-2' }]));
+    await waitFor(() => expect(api.sent('chaos:drainNode')).toEqual([{ node: 'node-2' }]));
   });
 
   it('offers uncordon for a cordoned node', async () => {
     const api = renderWithNodes([node('node-1', 'cordoned', 0)]);
     fireEvent.click(screen.getByRole('button', { name: 'Uncordon node-1' }));
-    await waitFor(() => expect(api.sent('chaos:uncordon-node')).toEqual([{ node: 'node-1' }]));
+    await waitFor(() => expect(api.sent('chaos:uncordonNode')).toEqual([{ node: 'node-1' }]));
   });
 
   it('is not there without nodes (Docker)', () => {

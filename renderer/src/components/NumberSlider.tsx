@@ -4,6 +4,8 @@ import { useId } from 'react';
 
 interface Props {
   label: string;
+  /** The accessible name when the visible label alone is ambiguous on the page (defaults to it). */
+  name?: string;
   value: number;
   min: number;
   max: number;
@@ -24,6 +26,7 @@ interface Props {
 
 export function NumberSlider({
   label,
+  name = label,
   value,
   min,
   max,
@@ -48,7 +51,7 @@ export function NumberSlider({
   };
   // The slider and the number box are one control: same name, description, range and value.
   const shared = {
-    'aria-label': label,
+    'aria-label': name,
     'aria-describedby': describedBy,
     min,
     max,
@@ -73,7 +76,7 @@ export function NumberSlider({
         <button
           type="button"
           className="ghost square"
-          aria-label={`Decrease ${label}`}
+          aria-label={`Decrease ${name}`}
           disabled={disabled || value <= min}
           onClick={() => set(value - step)}
         >
@@ -103,7 +106,7 @@ export function NumberSlider({
         <button
           type="button"
           className="ghost square"
-          aria-label={`Increase ${label}`}
+          aria-label={`Increase ${name}`}
           disabled={disabled || value >= max}
           onClick={() => set(value + step)}
         >

@@ -435,7 +435,7 @@ describe.skipIf(!isRoot)('Kubernetes target on the local cluster', () => {
     );
     expect(back.components).toMatchObject({ redis: 'healthy', prometheus: 'healthy', postgres: 'healthy' });
     expect(result.ok).toBeGreaterThan(100);
-    expect(result.failed).toBe(0);
+    expect(result.failed, result.failures.join('; ')).toBe(0);
   }, 240_000);
 
   it('contexts: two kubeconfig files merge; a bad context or a dead server gives the described error', async () => {

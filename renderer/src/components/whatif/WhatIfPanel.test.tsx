@@ -86,7 +86,9 @@ describe('WhatIfPanel', () => {
     const api = replaying();
     renderWithStore(<WhatIfPanel />, api, { status: stackStatus({ autoscaler: ON }) });
     await rest();
-    fireEvent.change(screen.getByRole('spinbutton', { name: 'Target CPU' }), { target: { value: '20' } });
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'What-if target CPU' }), {
+      target: { value: '20' },
+    });
     await rest();
     expect(api.sent('decisions:whatif').at(-1)).toEqual({ ...SPEC, targetCpuUtilizationPercent: 20 });
     // ceil(1 × 40 / 20) = 2 at the first sync: a second replica for the whole run.

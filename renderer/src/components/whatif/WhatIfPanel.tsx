@@ -83,6 +83,7 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
         <form className="whatif-form" aria-label="What-if settings" onSubmit={(e) => e.preventDefault()}>
           <NumberSlider
             label="Min replicas"
+            name="What-if min replicas"
             value={form.minReplicas}
             min={1}
             max={REPLICA_CEILING}
@@ -90,6 +91,7 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
           />
           <NumberSlider
             label="Max replicas"
+            name="What-if max replicas"
             value={form.maxReplicas}
             min={1}
             max={REPLICA_CEILING}
@@ -97,6 +99,7 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
           />
           <NumberSlider
             label="Target CPU"
+            name="What-if target CPU"
             unit="%"
             value={form.targetCpuUtilizationPercent}
             min={1}
@@ -107,6 +110,7 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
             <label htmlFor="whatif-profile">Profile</label>
             <select
               id="whatif-profile"
+              aria-label="What-if profile"
               value={form.profile}
               onChange={(e) => edit({ profile: e.target.value as WhatIfForm['profile'] })}
             >

@@ -201,7 +201,7 @@ export const createStackSlice: Slice<StackSlice> =
       },
       async nodeChaos(action, node) {
         try {
-          await api.invoke(action === 'drain' ? 'chaos:drain-node' : 'chaos:uncordon-node', { node });
+          await api.invoke(action === 'drain' ? 'chaos:drainNode' : 'chaos:uncordonNode', { node });
         } catch (error) {
           get().reportError(action === 'drain' ? `Drain ${node}` : `Uncordon ${node}`, error);
         } finally {
