@@ -23,7 +23,8 @@ export function App({ api }: { api: Api }) {
   const theme = useApp((s) => s.theme);
   const presentation = useApp((s) => s.presentation);
   // A saved export has no live replicas and needs no first-run card: only what was recorded shows.
-  const offline = useApp((s) => s.offline !== null);
+  const file = useApp((s) => s.offline);
+  const offline = file !== null;
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div ref={ref} className={`app${presentation ? ' presentation' : ''}`} data-theme={theme}>
@@ -49,7 +50,8 @@ export function App({ api }: { api: Api }) {
             {!offline && <ReplicaTable />}
             <TimelinePanel />
           </div>
-          <WhatIfPanel />
+          {/* Offline it replays the file's recording, with no stack behind it; a fresh form per file. */}
+          <WhatIfPanel key={file?.id ?? 'live'} recording={file ? file.recording : undefined} />
         </div>
       </main>
       <Toasts />

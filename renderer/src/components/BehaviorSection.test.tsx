@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The HPA behavior form: what an edit hands back (the round trip through the form), the
-// "default" marks, adding/removing policy rows, reset, an empty box, and core errors placed
-// under the field they name.
+// "default" marks, adding/removing policy rows, reset, an empty box, core errors placed under
+// the field they name, and a second copy on the page (the what-if's) named apart.
 import '../test-support/dom.ts';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
@@ -177,5 +177,33 @@ describe('BehaviorSection', () => {
   it('leaves errors about other fields to the autoscaler form', () => {
     open({ error: { code: 'VALIDATION', field: 'maxReplicas', message: 'maxReplicas: must be at most 12' } });
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a second copy with a prefix names every control apart, so both can share the page', () => {
+    const changes: HpaBehavior[] = [];
+    render(
+      <>
+        <Harness changes={[]} />
+        <BehaviorSection
+          namePrefix="What-if"
+          profile="demo"
+          behavior={profileBehavior('demo')}
+          applied={null}
+          error={{ code: 'VALIDATION', field: 'behavior.scaleUp', message: 'behavior.scaleUp: bad' }}
+          onChange={(next) => changes.push(next)}
+        />
+      </>,
+    );
+    for (const name of ['Scale-down stabilization window', 'Scale-up policy 2 period'])
+      expect(screen.getAllByRole('spinbutton', { name })).toHaveLength(1);
+    expect(screen.getAllByRole('button', { name: 'Add scale-down policy' })).toHaveLength(1);
+    type('What-if scale-down stabilization window', '12');
+    expect(changes.at(-1)?.scaleDown.stabilizationWindowSeconds).toBe(12);
+    fireEvent.click(screen.getByRole('button', { name: 'What-if remove scale-up policy 2' }));
+    expect(changes.at(-1)?.scaleUp.policies).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'What-if add scale-down policy' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'What-if scale-up select policy' })).toHaveValue('Max');
+    expect(screen.getAllByTestId('whatif-scaleUp-policy')).toHaveLength(2);
+    expect(screen.getByRole('alert')).toHaveAttribute('id', 'whatif-behavior-error');
   });
 });

@@ -25,6 +25,24 @@ interface Props {
   applied: HpaBehavior | null;
   error: ErrorData | null;
   onChange(behavior: HpaBehavior): void;
+  /**
+   * Put before every control's accessible name and test id when a second copy of the form is on
+   * the page (the what-if panel's "What-if"), so each name still picks out one control.
+   */
+  namePrefix?: string;
+}
+
+/** "Scale-up stabilization window", or "What-if scale-up stabilization window" with a prefix. */
+function namer(prefix: string | undefined): (name: string) => string {
+  return prefix === undefined
+    ? (name) => name
+    : (name) => `${prefix} ${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+}
+
+/** "behavior", or "whatif-behavior" for the prefix "What-if": test ids and element ids, no spaces. */
+function idMaker(prefix: string | undefined): (id: string) => string {
+  const slug = prefix?.toLowerCase().replace(/[^a-z0-9]+/g, '');
+  return slug === undefined ? (id) => id : (id) => `${slug}-${id}`;
 }
 
 /** An empty box reads as NaN: the core then names the field instead of the form guessing a value. */
@@ -59,12 +77,16 @@ function Rules({
   rules,
   error,
   onChange,
+  name,
+  testId,
 }: {
   direction: Direction;
   profile: AutoscalerProfile;
   rules: ScalingRules;
   error: ErrorData | null;
   onChange(rules: ScalingRules): void;
+  name(text: string): string;
+  testId(id: string): string;
 }) {
   const id = useId();
   const label = DIRECTION_LABEL[direction];
@@ -95,7 +117,7 @@ function Rules({
             id={`${id}-window`}
             type="number"
             className="number-box"
-            aria-label={`${label} stabilization window`}
+            aria-label={name(`${label} stabilization window`)}
             aria-invalid={windowError !== null}
             aria-describedby={windowError === null ? undefined : `${id}-window-error`}
             min={0}
@@ -114,7 +136,7 @@ function Rules({
         </label>
         <select
           id={`${id}-select`}
-          aria-label={`${label} select policy`}
+          aria-label={name(`${label} select policy`)}
           aria-invalid={selectError !== null}
           value={rules.selectPolicy}
           onChange={(e) =>
@@ -140,12 +162,12 @@ function Rules({
           const typeError = errorFor(error, behaviorField(direction, 'policies', index, 'type'));
           const rowError = valueError ?? periodError ?? typeError;
           return (
-            <div key={index} className="behavior-policy" data-testid={`${direction}-policy`}>
+            <div key={index} className="behavior-policy" data-testid={testId(`${direction}-policy`)}>
               <div className="behavior-policy-row">
                 <input
                   type="number"
                   className="number-box"
-                  aria-label={`${label} policy ${n} value`}
+                  aria-label={name(`${label} policy ${n} value`)}
                   aria-invalid={valueError !== null}
                   aria-describedby={rowError === null ? undefined : `${id}-policy-${index}-error`}
                   min={1}
@@ -154,7 +176,7 @@ function Rules({
                   onChange={(e) => setPolicy(index, { value: numberOf(e.target.value) })}
                 />
                 <select
-                  aria-label={`${label} policy ${n} type`}
+                  aria-label={name(`${label} policy ${n} type`)}
                   aria-invalid={typeError !== null}
                   value={policy.type}
                   onChange={(e) => setPolicy(index, { type: e.target.value as ScalingPolicy['type'] })}
@@ -166,7 +188,7 @@ function Rules({
                 <input
                   type="number"
                   className="number-box"
-                  aria-label={`${label} policy ${n} period`}
+                  aria-label={name(`${label} policy ${n} period`)}
                   aria-invalid={periodError !== null}
                   aria-describedby={rowError === null ? undefined : `${id}-policy-${index}-error`}
                   min={1}
@@ -179,7 +201,7 @@ function Rules({
                 <button
                   type="button"
                   className="ghost square"
-                  aria-label={`Remove ${label.toLowerCase()} policy ${n}`}
+                  aria-label={name(`Remove ${label.toLowerCase()} policy ${n}`)}
                   onClick={() =>
                     onChange({ ...rules, policies: rules.policies.filter((_, i) => i !== index) })
                   }
@@ -197,6 +219,7 @@ function Rules({
             type="button"
             className="ghost small"
             onClick={() => onChange({ ...rules, policies: [...rules.policies, { ...NEW_POLICY }] })}
+            aria-label={name(`Add ${label.toLowerCase()} policy`)}
           >
             Add {label.toLowerCase()} policy
           </button>
@@ -207,7 +230,9 @@ function Rules({
 }
 
 /** Collapsed by default: the summary line shows the windows in effect. */
-export function BehaviorSection({ profile, behavior, applied, error, onChange }: Props) {
+export function BehaviorSection({ profile, behavior, applied, error, onChange, namePrefix }: Props) {
+  const name = namer(namePrefix);
+  const testId = idMaker(namePrefix);
   // An error under behavior that no field above shows (an unknown key, a whole direction).
   const fieldsShown = new Set<string>();
   for (const direction of DIRECTIONS) {
@@ -221,10 +246,10 @@ export function BehaviorSection({ profile, behavior, applied, error, onChange }:
   }
   const other = error?.field?.startsWith('behavior') && !fieldsShown.has(error.field) ? error.message : null;
   return (
-    <details className="behavior" data-testid="behavior">
+    <details className="behavior" data-testid={testId('behavior')}>
       <summary>
         Behavior{' '}
-        <span className="muted" data-testid="behavior-summary">
+        <span className="muted" data-testid={testId('behavior-summary')}>
           {applied === null ? `${behaviorSummary(behavior)} (applies when on)` : behaviorSummary(applied)}
         </span>
       </summary>
@@ -237,12 +262,19 @@ export function BehaviorSection({ profile, behavior, applied, error, onChange }:
             rules={behavior[direction]}
             error={error}
             onChange={(rules) => onChange({ ...behavior, [direction]: rules })}
+            name={name}
+            testId={testId}
           />
         ))}
       </div>
-      <FieldError id="behavior-error" message={other} />
+      <FieldError id={testId('behavior-error')} message={other} />
       <div className="row end">
-        <button type="button" className="ghost small" onClick={() => onChange(profileBehavior(profile))}>
+        <button
+          type="button"
+          className="ghost small"
+          aria-label={name('Reset behavior to the profile’s defaults')}
+          onClick={() => onChange(profileBehavior(profile))}
+        >
           Reset behavior to the profile’s defaults
         </button>
       </div>

@@ -1,18 +1,22 @@
 // @vitest-environment jsdom
 // The what-if panel: its empty state before any recording, a replay answered by the core's own
 // replay (a recording where one replica at 40 % holds a 50 % target; at 20 % it would have
-// scaled), what it sends once the controls rest, and the core's refusal naming the field.
+// scaled), what it sends once the controls rest, and the core's refusal naming the field; an
+// opened file's recording (sent with the request, the form starting from its settings); the
+// behavior form, whose edits go as overrides and whose bad values the real contract refuses.
 import { act, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recording } from '../../../../electron/core/decisions/recording.ts';
 import { whatIf } from '../../../../electron/core/decisions/whatif.ts';
+import { channelSchemas } from '../../../../electron/core/contract.ts';
+import { parseOrThrow } from '../../../../electron/core/errors.ts';
 import { ApiError } from '../../api/api.ts';
 import type { EnabledAutoscaler } from '../../api/channels.ts';
 import { fakeApi } from '../../test-support/fake-api.ts';
 import { stackStatus } from '../../test-support/fixtures.ts';
 import { renderWithStore } from '../../test-support/render.tsx';
 import { profileBehavior } from '../behavior-form.ts';
-import { EMPTY_TEXT, WhatIfPanel } from './WhatIfPanel.tsx';
+import { EMPTY_TEXT, NO_RECORDING_TEXT, WhatIfPanel } from './WhatIfPanel.tsx';
 
 const T0 = Date.UTC(2026, 11, 4, 12);
 const SPEC = {
@@ -44,6 +48,43 @@ const RECORDING: Recording = {
     ],
   })),
 };
+
+/**
+ * A saved file's run under the Kubernetes profile: two replicas at 40 % against 50 % for a minute
+ * (ceil(2 × 40 / 50) = 2), then at 10 %: ceil(2 × 10 / 50) = 1, but the 300 s scale-down window
+ * still holds the 2 recommended a minute before, to the end.
+ */
+const FILE_SPEC = { ...SPEC, maxReplicas: 4 } as const;
+const FILE: Recording = {
+  version: 1,
+  target: 'docker',
+  syncs: Array.from({ length: 10 }, (_, i) => ({
+    at: T0 + i * 15_000,
+    run: 0,
+    spec: FILE_SPEC,
+    currentReplicas: 2,
+    desiredReplicas: 2,
+    pods: ['api-1', 'api-2'].map((name) => ({
+      name,
+      ready: true,
+      startedAt: T0 - 600_000,
+      readySince: T0 - 590_000,
+      cpuUtilizationPercent: i < 4 ? 40 : 10,
+    })),
+  })),
+};
+
+/** The core as the session runs it: the contract's schema first, then the given recording's replay. */
+const core = () =>
+  fakeApi({
+    'decisions:whatif': (input) => {
+      const { recording, ...overrides } = parseOrThrow(
+        channelSchemas({ maxReplicas: 10, maxLoadRps: 100 })['decisions:whatif'],
+        input,
+      );
+      return whatIf(recording ?? RECORDING, overrides);
+    },
+  });
 
 beforeAll(() => {
   // jsdom has no layout: the chart's width reads 0 and the chart stays out; the text is what is tested.
@@ -109,5 +150,70 @@ describe('WhatIfPanel', () => {
     renderWithStore(<WhatIfPanel />, api, { status: stackStatus({ autoscaler: ON }) });
     await rest();
     expect(screen.getByRole('alert')).toHaveTextContent('minReplicas: must not exceed maxReplicas');
+  });
+
+  it('replays an opened file’s recording with the file’s settings, whatever the live stack runs', async () => {
+    const api = core();
+    renderWithStore(<WhatIfPanel recording={FILE} />, api, {
+      status: stackStatus({ autoscaler: { ...ON, targetCpuUtilizationPercent: 80 } }),
+    });
+    await rest();
+    const sent = api.sent('decisions:whatif');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toEqual({ ...FILE_SPEC, recording: FILE });
+    expect(screen.getByRole('spinbutton', { name: 'What-if max replicas' })).toHaveValue(4);
+    expect(screen.getByRole('spinbutton', { name: 'What-if target CPU' })).toHaveValue(50);
+    expect(screen.getByTestId('whatif-summary')).toHaveTextContent('the same replica-seconds');
+  });
+
+  it('an opened file without a recording says so and asks the core nothing', async () => {
+    const api = core();
+    renderWithStore(<WhatIfPanel recording={null} />, api, { status: stackStatus({ autoscaler: ON }) });
+    await rest();
+    expect(screen.getByTestId('whatif-result')).toHaveTextContent(NO_RECORDING_TEXT);
+    expect(api.sent('decisions:whatif')).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Replay again' })).toBeDisabled();
+  });
+
+  it('a shorter scale-down window goes as that one override and lets the replay scale down', async () => {
+    const api = core();
+    renderWithStore(<WhatIfPanel recording={FILE} />, api, { status: stackStatus() });
+    await rest();
+    const window = screen.getByRole('spinbutton', { name: 'What-if scale-down stabilization window' });
+    // The file's profile filled the behavior its spec left out: Kubernetes' 300 s.
+    expect(window).toHaveValue(300);
+    expect(screen.getByTestId('whatif-behavior-summary')).toHaveTextContent('scale-down window 300 s');
+    fireEvent.change(window, { target: { value: '0' } });
+    await rest();
+    expect(api.sent('decisions:whatif').at(-1)).toEqual({
+      ...FILE_SPEC,
+      behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
+      recording: FILE,
+    });
+    // Without the window, 1 from the first sync at 10 %: fewer replica-seconds.
+    expect(screen.getByTestId('whatif-summary')).toHaveTextContent(/fewer replica-seconds/);
+    fireEvent.change(screen.getByRole('spinbutton', { name: 'What-if scale-up stabilization window' }), {
+      target: { value: '60' },
+    });
+    await rest();
+    expect(api.sent('decisions:whatif').at(-1)?.behavior).toEqual({
+      scaleUp: { stabilizationWindowSeconds: 60 },
+      scaleDown: { stabilizationWindowSeconds: 0 },
+    });
+  });
+
+  it('a bad window is refused by the contract and shown under that box, not replayed', async () => {
+    const api = core();
+    renderWithStore(<WhatIfPanel recording={FILE} />, api, { status: stackStatus() });
+    await rest();
+    const before = screen.getByTestId('whatif-summary').textContent;
+    const window = screen.getByRole('spinbutton', { name: 'What-if scale-down stabilization window' });
+    fireEvent.change(window, { target: { value: '7200' } });
+    await rest();
+    const error = screen.getByRole('alert');
+    expect(error).toHaveTextContent(/^behavior\.scaleDown\.stabilizationWindowSeconds: /);
+    expect(window).toHaveAttribute('aria-invalid', 'true');
+    expect(window.getAttribute('aria-describedby')).toBe(error.id);
+    expect(screen.getByTestId('whatif-summary').textContent).toBe(before);
   });
 });

@@ -1,67 +1,76 @@
-// "What if…": the autoscaler's recorded run replayed through other bounds, target or profile
-// (channel decisions:whatif, core/decisions/replay.ts), charted beside what happened, with the
-// replay's one-line summary and the load model it assumes. Edits replay once the controls rest.
+// "What if…": the autoscaler's recorded run (the live controller's, or an opened file's) replayed
+// through other bounds, target, profile or behavior (channel decisions:whatif,
+// core/decisions/replay.ts), charted beside what happened, with the replay's one-line summary and
+// the load model it assumes. Edits replay once the controls rest.
 import { useEffect, useState } from 'react';
-import type { EnabledAutoscaler, Recording, WhatIfRequest } from '../../api/channels.ts';
+import type { Recording } from '../../api/channels.ts';
 import { useApp } from '../../store/store.ts';
+import { BehaviorSection } from '../BehaviorSection.tsx';
 import { NumberSlider } from '../NumberSlider.tsx';
 import { Panel } from '../Panel.tsx';
 import { REPLICA_CEILING } from '../ReplicasPanel.tsx';
 import { WhatIfChart } from './WhatIfChart.tsx';
 import { spanText } from './whatif-chart-data.ts';
+import {
+  DEFAULT_FORM,
+  editForm,
+  formOfRecording,
+  formOfSettings,
+  requestOf,
+  type WhatIfForm,
+} from './whatif-form.ts';
 import './whatif.css';
 
-export type WhatIfForm = Required<
-  Pick<WhatIfRequest, 'minReplicas' | 'maxReplicas' | 'targetCpuUtilizationPercent' | 'profile'>
->;
-
-const DEFAULT_FORM: WhatIfForm = {
-  minReplicas: 1,
-  maxReplicas: 6,
-  targetCpuUtilizationPercent: 50,
-  profile: 'demo',
-};
-
-const formOf = (settings: EnabledAutoscaler): WhatIfForm => ({
-  minReplicas: settings.minReplicas,
-  maxReplicas: settings.maxReplicas,
-  targetCpuUtilizationPercent: settings.targetCpuUtilizationPercent,
-  profile: settings.profile,
-});
+export type { WhatIfForm };
 
 export const EMPTY_TEXT = 'No recording yet: turn the autoscaler on and let it run a minute.';
+export const NO_RECORDING_TEXT =
+  'This file holds no recording (it was saved before the autoscaler ran): nothing to replay.';
 
-/** recording: an export opened offline; without it the core replays its controller's own. */
-export function WhatIfPanel({ recording }: { recording?: Recording }) {
-  const settings = useApp((s) => s.status?.autoscaler ?? null);
+/**
+ * recording: undefined replays the core's own controller (the live session); a Recording is an
+ * export opened offline, replayed with no stack behind it; null is an opened file without one.
+ */
+export function WhatIfPanel({ recording }: { recording?: Recording | null }) {
+  const live = recording === undefined;
+  const settings = useApp((s) => (live ? (s.status?.autoscaler ?? null) : null));
+  // A new target has its own controller, so its own recording: the live panel replays again.
+  const targetId = useApp((s) => (live ? s.targetId : null));
   const result = useApp((s) => s.whatIf);
   const error = useApp((s) => s.whatIfError);
   const busy = useApp((s) => s.whatIfBusy);
   const runWhatIf = useApp((s) => s.runWhatIf);
-  const [form, setForm] = useState<WhatIfForm>(settings ? formOf(settings) : DEFAULT_FORM);
+  const initial = () =>
+    (recording ? formOfRecording(recording) : settings ? formOfSettings(settings) : null) ?? DEFAULT_FORM;
+  // Where the form started: behavior is sent as the edits from there (whatif-form.ts).
+  const [start, setStart] = useState<WhatIfForm>(initial);
+  const [form, setForm] = useState<WhatIfForm>(start);
   const [dirty, setDirty] = useState(false);
+  const canReplay = recording !== null;
 
-  // Start from the settings in effect, so the first replay is the run as it happened.
+  // Live, start from the settings in effect, so the first replay is the run as it happened.
   useEffect(() => {
-    if (settings && !dirty) setForm(formOf(settings));
+    if (settings && !dirty) {
+      const next = formOfSettings(settings);
+      setStart(next);
+      setForm(next);
+    }
   }, [settings, dirty]);
 
   useEffect(() => {
-    const timer = setTimeout(() => void runWhatIf(form, recording), dirty ? 400 : 0);
+    if (!canReplay) return;
+    const timer = setTimeout(
+      () => void runWhatIf(requestOf(form, start), recording ?? undefined),
+      dirty ? 400 : 0,
+    );
     return () => clearTimeout(timer);
-  }, [form, dirty, recording, runWhatIf]);
+  }, [form, start, dirty, recording, canReplay, targetId, runWhatIf]);
 
   const edit = (change: Partial<WhatIfForm>) => {
     setDirty(true);
-    setForm((f) => {
-      const next = { ...f, ...change };
-      if (change.minReplicas !== undefined && next.maxReplicas < next.minReplicas)
-        next.maxReplicas = next.minReplicas;
-      if (change.maxReplicas !== undefined && next.minReplicas > next.maxReplicas)
-        next.minReplicas = next.maxReplicas;
-      return next;
-    });
+    setForm((f) => editForm(f, change));
   };
+  const behaviorError = error?.field?.startsWith('behavior') ? error : null;
 
   return (
     <Panel
@@ -72,8 +81,8 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
         <button
           type="button"
           className="subtle"
-          disabled={busy}
-          onClick={() => void runWhatIf(form, recording)}
+          disabled={busy || !canReplay}
+          onClick={() => void runWhatIf(requestOf(form, start), recording ?? undefined)}
         >
           Replay again
         </button>
@@ -118,14 +127,25 @@ export function WhatIfPanel({ recording }: { recording?: Recording }) {
               <option value="demo">Demo (fast)</option>
             </select>
           </div>
-          {error !== null && (
+          <BehaviorSection
+            namePrefix="What-if"
+            profile={form.profile}
+            behavior={form.behavior}
+            // What the replay applies is the form itself: its summary shows the form's windows.
+            applied={form.behavior}
+            error={behaviorError}
+            onChange={(behavior) => edit({ behavior })}
+          />
+          {error !== null && behaviorError === null && (
             <p className="field-error" role="alert">
               {error.message}
             </p>
           )}
         </form>
         <div className="whatif-result" aria-live="polite" data-testid="whatif-result">
-          {result === undefined ? (
+          {!canReplay ? (
+            <p className="whatif-empty">{NO_RECORDING_TEXT}</p>
+          ) : result === undefined ? (
             <p className="muted">Replaying…</p>
           ) : result === null ? (
             <p className="whatif-empty">{EMPTY_TEXT}</p>

@@ -6,6 +6,8 @@ import type { Slice } from '../types.ts';
 
 /** A saved export on screen instead of the live session (view.ts reads it). */
 export interface OfflineView {
+  /** Each opened file has its own, so panels keyed on it start fresh even for the same name. */
+  id: string;
   fileName: string;
   recordedAt: number;
   window: { from: number; to: number };
@@ -27,6 +29,8 @@ export interface OfflineSlice {
   closeOffline(): void;
 }
 
+let opened = 0;
+
 export function offlineViewOf(saved: SavedExport): OfflineView {
   const series = new Map<string, SeriesEntry>();
   for (const s of saved.series) {
@@ -36,6 +40,7 @@ export function offlineViewOf(saved: SavedExport): OfflineView {
     series.set(seriesKey(s.chart, s.name), { chart: s.chart, name: s.name, query: s.query, buffer });
   }
   return {
+    id: `file-${++opened}`,
     fileName: saved.fileName,
     recordedAt: saved.recordedAt,
     window: saved.window,
@@ -51,6 +56,8 @@ export const createOfflineSlice: Slice<OfflineSlice> = () => (set, get) => ({
   async openExport(file) {
     try {
       const saved = parseExport(await file.text(), file.name);
+      // The live replay's answer must not show as the file's while the file's is on its way.
+      get().resetWhatIf();
       set({ offline: offlineViewOf(saved) });
       return true;
     } catch (error) {
@@ -58,7 +65,11 @@ export const createOfflineSlice: Slice<OfflineSlice> = () => (set, get) => ({
       return false;
     }
   },
-  closeOffline: () => set({ offline: null }),
+  closeOffline() {
+    if (get().offline === null) return;
+    get().resetWhatIf();
+    set({ offline: null });
+  },
 });
 
 /** Controls that act on a stack have nothing to act on while a saved export is shown. */

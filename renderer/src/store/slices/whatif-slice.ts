@@ -10,6 +10,8 @@ export interface WhatIfSlice {
   whatIfBusy: boolean;
   /** Replays the controller's recording, or the given one (an export opened offline). */
   runWhatIf(overrides: Omit<WhatIfRequest, 'recording'>, recording?: Recording): Promise<void>;
+  /** Forgets the answer (another recording is about to be replayed); one still in flight is dropped. */
+  resetWhatIf(): void;
 }
 
 export const createWhatIfSlice: Slice<WhatIfSlice> =
@@ -35,6 +37,10 @@ export const createWhatIfSlice: Slice<WhatIfSlice> =
         } finally {
           if (id === latest) set({ whatIfBusy: false });
         }
+      },
+      resetWhatIf() {
+        latest += 1;
+        set({ whatIf: undefined, whatIfError: null, whatIfBusy: false });
       },
     };
   };
