@@ -129,6 +129,10 @@ export const createStackSlice: Slice<StackSlice> =
         set({ switching: { id, label: info.label }, switchError: null });
         try {
           get().enterTarget(await api.invoke('target:select', request));
+          // Choosing a target is choosing to go live on it: a saved export on screen closes (it
+          // is still on disk; nothing is lost). A refused switch leaves it open, and so does a
+          // switch made by another client: the file belongs to no target.
+          get().closeOffline();
         } catch (error) {
           set({ switchError: toErrorData(error) });
           // Reachability may have changed since the list was read: the picker shows it as it is now.
@@ -151,6 +155,8 @@ export const createStackSlice: Slice<StackSlice> =
         // Status, series, replicas and load were the old target's; the timeline stays, with the switch marked.
         set({ status: null, pendingReplicas: null, progress: idle, loadReport: null, lastDecision: null });
         get().resetSeries();
+        // The live what-if replayed the old target's controller; the file's (if one is open) stays.
+        if (get().offline === null) get().resetWhatIf();
         void get().refreshStatus();
         void get().refreshLoad();
       },

@@ -1,6 +1,8 @@
 // The picker's state: the current target is the session's (target:current, 'target' events), a
 // switch shows while in flight, a refusal snaps back with the reason, and entering another target
-// drops the old one's status, series and load while the timeline keeps a mark.
+// drops the old one's status, series and load while the timeline keeps a mark. A saved export
+// on screen closes when this page switches target (choosing a target is going live on it), and
+// stays through a refused switch or one made by another client (the file belongs to no target).
 import { describe, expect, it } from 'vitest';
 import { ApiError, type Api } from '../../api/api.ts';
 import type { CurrentTarget, StackStatus, TargetInfo, TimelineEvent } from '../../api/channels.ts';
@@ -78,7 +80,11 @@ function setup() {
     capturePage: async () => null,
   } as unknown as Api;
   const store = createAppStore(api, (flush) => flush());
-  return { store, calls, pending };
+  /** Another client moved the session (the fake's stack:status follows it). */
+  const elsewhere = (target: CurrentTarget) => {
+    session = target;
+  };
+  return { store, calls, pending, elsewhere };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -174,5 +180,63 @@ describe('target switching in the store', () => {
     expect(store.getState().targetId).toBe('kubernetes:local');
     expect(store.getState().status?.target).toBe('kubernetes');
     expect(store.getState().switchError).toBeNull();
+  });
+
+  describe('with a saved export open', () => {
+    const FILE = {
+      name: 'demo.json',
+      text: async () =>
+        JSON.stringify({
+          window: { from: 0, to: 60_000 },
+          series: [{ chart: 'replicas', title: 'Replicas', unit: 'replicas', name: 'ready', points: [] }],
+          events: [],
+        }),
+    };
+
+    async function opened() {
+      const setup_ = setup();
+      const { store } = setup_;
+      await store.getState().loadTargets();
+      await store.getState().loadCurrentTarget();
+      expect(await store.getState().openExport(FILE)).toBe(true);
+      expect(store.getState().offline?.fileName).toBe('demo.json');
+      return setup_;
+    }
+
+    it('closes when this page switches target, and the what-if forgets the old answer', async () => {
+      const { store, pending } = await opened();
+      store.setState({ whatIf: null });
+      const switching = store.getState().selectTarget('kubernetes:local');
+      // Still shown while the switch is in flight: a refusal would keep it.
+      expect(store.getState().offline).not.toBeNull();
+      pending[0]!.resolve(LOCAL);
+      await switching;
+      expect(store.getState().offline).toBeNull();
+      expect(store.getState().targetId).toBe('kubernetes:local');
+      expect(store.getState().whatIf).toBeUndefined();
+    });
+
+    it('stays open when the switch is refused', async () => {
+      const { store, pending } = await opened();
+      const switching = store.getState().selectTarget('kubernetes:local');
+      pending[0]!.reject(new ApiError({ code: 'TARGET_UNAVAILABLE', message: 'unreachable' }));
+      await switching;
+      expect(store.getState().offline?.fileName).toBe('demo.json');
+      expect(store.getState().targetId).toBe('docker');
+    });
+
+    it('stays open through a switch by another client; Back to live then shows the new target', async () => {
+      const { store, elsewhere } = await opened();
+      elsewhere(LOCAL);
+      store
+        .getState()
+        .applyEvent({ type: 'target', at: 3, status: 'switched', from: DOCKER, to: LOCAL, seq: 3 });
+      expect(store.getState().offline?.fileName).toBe('demo.json');
+      expect(store.getState().targetId).toBe('kubernetes:local');
+      store.getState().closeOffline();
+      expect(store.getState().offline).toBeNull();
+      await settle();
+      expect(store.getState().status?.target).toBe('kubernetes');
+    });
   });
 });
