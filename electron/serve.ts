@@ -3,8 +3,9 @@
  * [--target docker|kubernetes] [--context NAME] [--namespace NAME]` (the flags of `scaledeck serve`,
  * defined once in args.ts). Attaches a session to the stack (reconcile, autoscaler, metrics while
  * it runs) and serves the dashboard and the contract over HTTP/SSE. Prints the URL on a line of its
- * own; in share mode the command token is shown once, on this terminal only. SIGINT/SIGTERM stop it
- * cleanly; the stack keeps running.
+ * own; in share mode the command token is shown once, on this terminal only. While it runs, a
+ * runtime file (serve-announce.ts) tells `scaledeck export` and `explain` in other terminals where
+ * it is. SIGINT/SIGTERM stop it cleanly and remove the file; the stack keeps running.
  */
 import { CommanderError } from 'commander';
 import { parseServeArgs, targetChoiceOf, type ServeOptions } from './args.ts';
@@ -13,6 +14,8 @@ import { openSession } from './core/session.ts';
 import { loadSettings } from './core/settings.ts';
 import type { TargetChoice } from './core/targets/target.ts';
 import { startWebServer } from './core/web.ts';
+import { defaultRuntimeDir } from './runtime-dir.ts';
+import { announce, type Announced } from './serve-announce.ts';
 
 /** --target and its kind's flags -> the session's target; a kind's flags need its --target. */
 export function targetChoice(values: Readonly<Record<string, string | undefined>>): TargetChoice {
@@ -30,6 +33,13 @@ export async function serveWith(options: ServeOptions): Promise<number> {
     share: options.share,
     ...(options.host === undefined ? {} : { host: options.host }),
   });
+  // Listening before the file is written: a signal while it is written still removes it.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  // Announced before the URL is printed: whoever saw the URL can count on `scaledeck export` finding it.
+  const announced = await announceOrWarn(options, target, web.url);
   console.log(web.url);
   if (web.token !== null) {
     process.stderr.write(
@@ -37,13 +47,46 @@ export async function serveWith(options: ServeOptions): Promise<number> {
         '(shown once; restart to get a new one)\n',
     );
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  await stopped;
+  // First, so no terminal finds a server that is closing.
+  await announced?.remove().catch((error: Error) => {
+    process.stderr.write(`could not remove the runtime file ${announced.file}: ${error.message}\n`);
   });
   await web.close();
   await session.dispose();
   return 0;
+}
+
+/** Best effort: a serve that cannot write its runtime file still serves; other terminals just cannot find it. */
+async function announceOrWarn(
+  options: ServeOptions,
+  target: TargetChoice,
+  url: string,
+): Promise<Announced | null> {
+  const dir = defaultRuntimeDir();
+  try {
+    const announced = await announce(dir, {
+      url,
+      stack: options.stack,
+      target,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      share: options.share,
+    });
+    if (announced.other !== null)
+      process.stderr.write(
+        `warning: another scaledeck serve (pid ${announced.other.pid}, ${announced.other.url}) already serves ` +
+          `stack "${options.stack}"; two controllers on one stack both reconcile and autoscale it. ` +
+          '`scaledeck export` and `explain` read that one\n',
+      );
+    return announced;
+  } catch (error) {
+    process.stderr.write(
+      `warning: could not write the runtime file in ${dir} (${(error as Error).message}); ` +
+        '`scaledeck export` and `explain` in another terminal will not find this serve\n',
+    );
+    return null;
+  }
 }
 
 export async function serve(argv: string[]): Promise<number> {
