@@ -82,6 +82,33 @@ export interface ScaleDecision {
   trace?: DecisionTrace;
   /** The decision's arithmetic, written out (attached by the controller). */
   explanation?: DecisionExplanation;
+  /**
+   * Set where another controller decided (the real HPA on Kubernetes): Scaledeck's own run of
+   * this algorithm over what it observed. `trace` and `inputs` are then that run's.
+   */
+  reconstruction?: DecisionReconstruction;
+}
+
+/** Scaledeck's reconstruction of a decision someone else made, and whether it agrees. */
+export interface DecisionReconstruction {
+  /** Who decided: the decision's own desiredReplicas is theirs. */
+  decidedBy: 'hpa';
+  desiredReplicas: number;
+  recommendation: number;
+  limitedBy: LimitedBy;
+  /** desiredReplicas equals the decision's; false is shown, never smoothed over. */
+  matches: boolean;
+  /** The spec it ran with (read from the HPA), as the recording stores it. */
+  spec: AutoscalerSpec;
+  /** When its window and policy history starts: it began observing, or the spec changed. */
+  historySince: number;
+  /** The decider's syncs it has seen since then, this one included. */
+  observedSyncs: number;
+  /**
+   * Syncs it filled in before this one without seeing them: the controller's first recommendation
+   * (the current count), or a sync that left the HPA's status unchanged, so no event came.
+   */
+  inferred: { at: number; kind: 'initial' | 'unchanged'; desiredReplicas: number; held: number }[];
 }
 
 /** Where a pod went in groupPods(), and why. */

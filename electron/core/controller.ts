@@ -76,6 +76,8 @@ export class Controller {
   private autoscalerSeen: { on: boolean; at: number } | null = null;
   private readonly recorder: DecisionRecorder;
   private readonly recentDecisions: ScaleDecision[] = [];
+  /** The history start of the target's reconstruction last recorded: a new one is a new run. */
+  private targetRun: number | null = null;
 
   constructor(target: Target, options: ControllerOptions) {
     this.target = target;
@@ -90,7 +92,44 @@ export class Controller {
     };
     this.recorder = new DecisionRecorder(target.kind, this.options.recordedSyncs);
     this.schemas = commandSchemas(options.maxReplicas);
-    this.cancelTargetEvents = target.observe((event) => this.emit(event));
+    this.cancelTargetEvents = target.observe((event) => this.fromTarget(event));
+  }
+
+  /**
+   * A decision the target's own autoscaler made and Scaledeck reconstructed (the real HPA on
+   * Kubernetes) is explained and recorded like the controller's own, so explain, export and
+   * what-if cover it; the recorded count is the one the target decided.
+   */
+  private fromTarget(event: CoreEvent): void {
+    const reconstruction = event.type === 'autoscaler' ? event.decision.reconstruction : undefined;
+    if (event.type !== 'autoscaler' || reconstruction === undefined) {
+      this.emit(event);
+      return;
+    }
+    if (this.targetRun !== reconstruction.historySince) {
+      this.targetRun = reconstruction.historySince;
+      this.recorder.newRun();
+    }
+    const decision = this.explained(event.decision);
+    this.recorder.record({
+      at: decision.at,
+      spec: reconstruction.spec,
+      currentReplicas: decision.currentReplicas,
+      pods: decision.inputs.pods,
+      desiredReplicas: decision.desiredReplicas,
+    });
+    this.remember(decision);
+    this.emit({ ...event, decision });
+  }
+
+  private explained(decided: ScaleDecision): ScaleDecision {
+    const explanation = explainDecision(decided);
+    return explanation ? { ...decided, explanation } : decided;
+  }
+
+  private remember(decision: ScaleDecision): void {
+    this.recentDecisions.push(decision);
+    if (this.recentDecisions.length > this.options.recordedSyncs) this.recentDecisions.shift();
   }
 
   observe(listener: CoreEventListener): () => void {
@@ -247,8 +286,7 @@ export class Controller {
       this.autoscaler.lastSyncAt = now;
       const pods = await source.samplePods();
       const decided = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods);
-      const explanation = explainDecision(decided);
-      const decision: ScaleDecision = explanation ? { ...decided, explanation } : decided;
+      const decision = this.explained(decided);
       this.recorder.record({
         at: now,
         spec: autoscalerSpec(config),
@@ -256,8 +294,7 @@ export class Controller {
         pods,
         desiredReplicas: decision.desiredReplicas,
       });
-      this.recentDecisions.push(decision);
-      if (this.recentDecisions.length > this.options.recordedSyncs) this.recentDecisions.shift();
+      this.remember(decision);
       this.emit({ type: 'autoscaler', at: now, decision });
       if (decision.desiredReplicas !== status.desiredReplicas) {
         this.settle();

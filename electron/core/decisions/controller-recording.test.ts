@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { PodSample } from '../autoscaler.ts';
 import type { AutoscalerInput, CoreEvent, EnabledAutoscaler, StackStatus } from '../contract.ts';
 import { Controller } from '../controller.ts';
-import type { ReplicaMetricsSource, Target } from '../targets/target.ts';
+import { HpaShadow } from '../targets/kubernetes/hpa-shadow.ts';
+import type { ReplicaMetricsSource, Target, TargetKind } from '../targets/target.ts';
 import { parseRecording } from './recording.ts';
 import { replay } from './replay.ts';
 
@@ -15,7 +16,9 @@ const T0 = Date.UTC(2026, 0, 1);
 
 /** A stack whose total CPU demand follows `demandAt`, spread over its replicas. */
 class FakeTarget implements Target, ReplicaMetricsSource {
-  readonly kind = 'docker' as const;
+  kind: TargetKind = 'docker';
+  /** What the target itself reports (Kubernetes: the observer's events). */
+  listener: ((event: CoreEvent) => void) | null = null;
   readonly stack = 'fake';
   replicas = 2;
   autoscaler: EnabledAutoscaler | null = null;
@@ -56,8 +59,9 @@ class FakeTarget implements Target, ReplicaMetricsSource {
   async reconcile(): Promise<{ replaced: string[]; created: number }> {
     return { replaced: [], created: 0 };
   }
-  observe(): () => void {
-    return () => undefined;
+  observe(listener: (event: CoreEvent) => void): () => void {
+    this.listener = listener;
+    return () => (this.listener = null);
   }
   async samplePods(): Promise<PodSample[]> {
     const names = Array.from({ length: this.replicas }, (_, i) => `api-${i + 1}`);
@@ -120,6 +124,88 @@ describe('the controller records its own syncs', () => {
     expect(capped.summary.text).toMatch(
       /^would never have reached 6 replicas \(at most 3\); \d+ % fewer replica-seconds$/,
     );
+    await controller.dispose();
+  });
+});
+
+describe('the controller records the real HPA’s decisions that the target reconstructed', () => {
+  it('with the HPA’s count, the reconstruction’s inputs and its explanation, a difference marked', async () => {
+    const target = new FakeTarget(() => 0);
+    target.kind = 'kubernetes';
+    const controller = new Controller(target, { maxReplicas: 10 });
+    const events: CoreEvent[] = [];
+    controller.observe((event) => events.push(event));
+    const shadow = new HpaShadow();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const hpa = (current: number, desired: number, max = 5) => ({
+      metadata: { name: 'api' },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'api' },
+        minReplicas: 1,
+        maxReplicas: max,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+          },
+        ],
+      },
+      status: { currentReplicas: current, desiredReplicas: desired },
+    });
+    const pods = ['api-a', 'api-b'].map((name) => ({
+      metadata: { name },
+      spec: { containers: [{ resources: { requests: { cpu: '100m' } } }] },
+      status: {
+        phase: 'Running',
+        startTime: iso(T0 - 3_600_000),
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(T0 - 3_599_000) }],
+      },
+    }));
+    const sync = (at: number, h: ReturnType<typeof hpa>, millis: number) =>
+      target.listener?.({
+        type: 'autoscaler',
+        at,
+        decision: shadow.observe({
+          hpa: h,
+          pods,
+          podMetrics: pods.map((p) => ({
+            metadata: { name: p.metadata.name },
+            timestamp: iso(at),
+            window: '15s',
+            containers: [{ usage: { cpu: `${millis}m` } }],
+          })),
+          at,
+          firstSync: false,
+        }),
+      });
+    // 90 % on 2 against 50 %: ceil(3.6) = 4, as the HPA says; then it says 3 where 150 % on 2 gives
+    // ceil(6) = 6, clamped to the max of 5.
+    sync(T0, hpa(2, 4), 90);
+    sync(T0 + 15_000, hpa(4, 3), 150);
+    // A new spec (max 8): a new run, whose history starts over.
+    sync(T0 + 30_000, hpa(3, 3, 8), 50);
+
+    const decisions = events.flatMap((event) => (event.type === 'autoscaler' ? [event.decision] : []));
+    expect(decisions.map((d) => d.reconstruction?.matches)).toEqual([true, false, true]);
+    expect(decisions[1]?.explanation?.steps.at(-1)).toMatchObject({ kind: 'mismatch' });
+    expect(decisions[1]?.explanation?.steps.at(-1)?.text).toMatch(
+      /^Scaledeck's reconstruction: 5, the HPA decided 3 — they differ/,
+    );
+    expect(controller.decisions()).toEqual(decisions);
+
+    const recording = parseRecording(JSON.parse(JSON.stringify(controller.recording())));
+    expect(recording.target).toBe('kubernetes');
+    expect(
+      recording.syncs.map((s) => [s.run, s.currentReplicas, s.desiredReplicas, s.spec.maxReplicas]),
+    ).toEqual([
+      [1, 2, 4, 5],
+      [1, 4, 3, 5],
+      [2, 3, 3, 8],
+    ]);
+    expect(recording.syncs[0]?.pods.map((p) => p.cpuUtilizationPercent)).toEqual([90, 90]);
+    // The replay reproduces the reconstruction where it agreed, and shows where it did not.
+    const replayed = replay(recording).decisions.map((d) => d?.desiredReplicas);
+    expect(replayed.slice(0, 2)).toEqual([4, 5]);
     await controller.dispose();
   });
 });

@@ -4,9 +4,12 @@
  * re-computation, the stabilization windows, the rate policies and the min/max clamp.
  *
  * Pure: it reads the trace that HorizontalAutoscaler.decide() reports and never recomputes a
- * decision, so an explanation cannot disagree with the count that was applied.
+ * decision, so an explanation cannot disagree with the count that was applied. Where the real HPA
+ * decided, the trace is Scaledeck's reconstruction: its arithmetic ends in its own count, and a
+ * last step says whether the HPA's agrees, in plain words when it does not.
  */
 import type {
+  DecisionReconstruction,
   DecisionTrace,
   PodGroupReason,
   ScaleDecision,
@@ -24,6 +27,7 @@ export type ExplanationStepKind =
   | 'rate'
   | 'clamp'
   | 'result'
+  | 'reconstruction'
   | 'mismatch';
 
 export interface ExplanationStep {
@@ -46,6 +50,8 @@ export interface DecisionExplanation {
   limitedBy: ScaleDecision['limitedBy'];
   inputs: ExplainedInput[];
   steps: ExplanationStep[];
+  /** Where another controller decided (the real HPA): Scaledeck's count and whether it agrees. */
+  reconstruction?: { desiredReplicas: number; matches: boolean };
 }
 
 const LEFT_OUT: Record<Exclude<PodGroupReason, 'counted'>, string> = {
@@ -177,10 +183,52 @@ const GUARD_TEXT: Record<
   noMetrics: () => 'no ready replica has a CPU metric: the count stays',
 };
 
+function clock(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+/** Where the reconstruction's numbers come from, so nobody takes them for the HPA's own. */
+function provenance(r: DecisionReconstruction): string {
+  const inferred = r.inferred.map((sync) =>
+    sync.kind === 'initial'
+      ? `the controller's first recommendation (the current ${sync.held}) filled in`
+      : `a sync that left the HPA's status unchanged (${clock(sync.at)} UTC) filled in from the last inputs` +
+        (sync.desiredReplicas === sync.held
+          ? ''
+          : `, where Scaledeck gives ${sync.desiredReplicas} against the HPA's ${sync.held}`),
+  );
+  return (
+    `a reconstruction from what Scaledeck observed: the pods and their metrics read when the HPA's new ` +
+    `status arrived, a moment after its sync; windows and policies from the ${r.observedSyncs} ` +
+    `sync${r.observedSyncs === 1 ? '' : 's'} seen since ${clock(r.historySince)} UTC` +
+    (inferred.length > 0 ? `; ${inferred.join('; ')}` : '')
+  );
+}
+
+function reconstructionStep(decision: ScaleDecision, r: DecisionReconstruction): ExplanationStep {
+  const hpa = decision.desiredReplicas;
+  return r.matches
+    ? { kind: 'reconstruction', text: `the HPA decided ${hpa} too: they agree (${provenance(r)})` }
+    : {
+        kind: 'mismatch',
+        text: `Scaledeck's reconstruction: ${r.desiredReplicas}, the HPA decided ${hpa} — they differ (${provenance(r)})`,
+      };
+}
+
 /** The explanation of one decision; null when the decision carries no trace (e.g. the real HPA's). */
 export function explainDecision(decision: ScaleDecision): DecisionExplanation | null {
   const trace = decision.trace;
   if (!trace) return null;
+  const r = decision.reconstruction;
+  // The arithmetic is the reconstruction's own, up to its own result; the HPA's count follows it.
+  const own: ScaleDecision = r
+    ? {
+        ...decision,
+        desiredReplicas: r.desiredReplicas,
+        recommendation: r.recommendation,
+        limitedBy: r.limitedBy,
+      }
+    : decision;
   const inputs: ExplainedInput[] = trace.pods.map((pod) => ({
     name: pod.name,
     ...(pod.cpuUtilizationPercent === undefined ? {} : { cpuUtilizationPercent: pod.cpuUtilizationPercent }),
@@ -188,20 +236,19 @@ export function explainDecision(decision: ScaleDecision): DecisionExplanation | 
     ...(pod.reason === 'counted' ? {} : { leftOut: LEFT_OUT[pod.reason] }),
   }));
   const steps: ExplanationStep[] = [];
-  const current = decision.currentReplicas;
+  const current = own.currentReplicas;
   if (trace.guard && trace.guard !== 'noMetrics') {
-    steps.push({ kind: 'guard', text: GUARD_TEXT[trace.guard](decision, trace) });
+    steps.push({ kind: 'guard', text: GUARD_TEXT[trace.guard](own, trace) });
   } else {
-    explainCalculation(trace, decision, steps);
-    if (trace.guard === 'noMetrics')
-      steps.push({ kind: 'guard', text: GUARD_TEXT.noMetrics(decision, trace) });
+    explainCalculation(trace, own, steps);
+    if (trace.guard === 'noMetrics') steps.push({ kind: 'guard', text: GUARD_TEXT.noMetrics(own, trace) });
     const stab = trace.stabilization;
     if (stab) {
       steps.push({
         kind: 'stabilization',
         text:
-          `${windowText(stab.up, decision.at, true)}; ${windowText(stab.down, decision.at, false)}; ` +
-          `recommendation ${decision.recommendation}, current ${current} → kept ${stab.stabilized}`,
+          `${windowText(stab.up, own.at, true)}; ${windowText(stab.down, own.at, false)}; ` +
+          `recommendation ${own.recommendation}, current ${current} → kept ${stab.stabilized}`,
       });
     }
     if (trace.rate) steps.push({ kind: 'rate', text: rateText(trace.rate, current) });
@@ -215,12 +262,14 @@ export function explainDecision(decision: ScaleDecision): DecisionExplanation | 
       });
     }
   }
-  const change =
-    decision.desiredReplicas === current ? `keep ${current}` : `${current} → ${decision.desiredReplicas}`;
+  const change = own.desiredReplicas === current ? `keep ${current}` : `${current} → ${own.desiredReplicas}`;
   steps.push({
     kind: 'result',
-    text: `${change}${decision.limitedBy === 'none' ? '' : ` (limited by ${decision.limitedBy})`}`,
+    text:
+      `${r ? "Scaledeck's reconstruction: " : ''}${change}` +
+      `${own.limitedBy === 'none' ? '' : ` (limited by ${own.limitedBy})`}`,
   });
+  if (r) steps.push(reconstructionStep(decision, r));
   return {
     at: decision.at,
     currentReplicas: current,
@@ -228,6 +277,7 @@ export function explainDecision(decision: ScaleDecision): DecisionExplanation | 
     limitedBy: decision.limitedBy,
     inputs,
     steps,
+    ...(r ? { reconstruction: { desiredReplicas: r.desiredReplicas, matches: r.matches } } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { HorizontalAutoscaler } from '../../../electron/core/autoscaler.ts';
 import { explainDecision } from '../../../electron/core/decisions/explain.ts';
 import type { TimelineEvent } from '../api/channels.ts';
 import { fakeApi } from '../test-support/fake-api.ts';
 import { renderWithStore } from '../test-support/render.tsx';
+import { DecisionExplanationCard } from './DecisionExplanationCard.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
 
 const AT = Date.UTC(2026, 11, 3, 12);
@@ -45,5 +46,27 @@ describe('the timeline explains Scaledeck’s own decisions', () => {
     expect(within(card).getByText(/conservative re-computation for a scale-up/)).toBeTruthy();
     expect(within(card).getByText(/max\(\+100 % of 4 = 8, \+4 pods = 8\) per 15 s → at most 8/)).toBeTruthy();
     expect(card.querySelector('[data-step="result"] dd')?.textContent).toBe('4 → 6');
+  });
+});
+
+describe('a reconstruction of the real HPA’s decision', () => {
+  it('says first, in the danger colour, when Scaledeck’s count differs from the HPA’s', () => {
+    const line = explainedLine();
+    if (line.type !== 'autoscaler' || !line.decision.explanation) throw new Error('no explanation');
+    const differs = {
+      ...line.decision.explanation,
+      desiredReplicas: 7,
+      reconstruction: { desiredReplicas: 6, matches: false },
+    };
+    const { container } = render(<DecisionExplanationCard explanation={differs} />);
+    const card = container.querySelector('.decision-card');
+    expect(card?.classList.contains('decision-differs')).toBe(true);
+    expect(card?.firstElementChild?.textContent).toBe(
+      "≠ Scaledeck's reconstruction: 6, the HPA decided 7 — they differ",
+    );
+    const agrees = { ...differs, desiredReplicas: 6, reconstruction: { desiredReplicas: 6, matches: true } };
+    const again = render(<DecisionExplanationCard explanation={agrees} />).container;
+    expect(again.querySelector('.decision-differs')).toBeNull();
+    expect(again.textContent).toMatch(/reconstruction of the HPA's decision \(it agrees: 6\)/);
   });
 });

@@ -9,16 +9,33 @@ const STEP_LABEL: Record<DecisionExplanation['steps'][number]['kind'], string> =
   rate: 'Rate policies',
   clamp: 'Min / max',
   result: 'Result',
-  mismatch: 'Differs from the record',
+  reconstruction: 'The HPA',
+  mismatch: 'They differ',
 };
 
 /**
  * The arithmetic behind one autoscaler decision (core/decisions/explain.ts): which replicas
  * counted and which were left out, then each step with its numbers, in the order the HPA ran them.
+ * Where the real HPA decided, the card says it is Scaledeck's reconstruction, and says so first
+ * when the two counts differ.
  */
 export function DecisionExplanationCard({ explanation }: { explanation: DecisionExplanation }) {
+  const r = explanation.reconstruction;
+  const differs = r !== undefined && !r.matches;
   return (
-    <div className="decision-card" aria-label="Decision explanation">
+    <div className={`decision-card${differs ? ' decision-differs' : ''}`} aria-label="Decision explanation">
+      {r && (
+        <p
+          className={
+            // field-error: the danger colour the stylesheet already has.
+            differs ? 'decision-reconstruction field-error' : 'decision-reconstruction muted'
+          }
+        >
+          {differs
+            ? `≠ Scaledeck's reconstruction: ${r.desiredReplicas}, the HPA decided ${explanation.desiredReplicas} — they differ`
+            : `Scaledeck's reconstruction of the HPA's decision (it agrees: ${r.desiredReplicas})`}
+        </p>
+      )}
       <ul className="decision-inputs" aria-label="Replicas">
         {explanation.inputs.map((input) => (
           <li key={input.name} data-counted={input.counted}>

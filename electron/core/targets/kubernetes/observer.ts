@@ -4,9 +4,14 @@
  * replica created/ready/stopped/failed, scale changes made by the HPA, HPA decisions with their
  * metrics, the cluster's warnings, and once per pod of the stack that no node can take, the
  * scheduler's reason.
+ *
+ * Each HPA sync it sees (the controller wrote a new status) is reconstructed by Scaledeck's own
+ * algorithm from the API pods and their metrics.k8s.io samples (hpa-shadow.ts): the decision
+ * carries that arithmetic and says whether it agrees with the HPA's desiredReplicas.
  */
 import {
   makeInformer,
+  Metrics,
   type AppsV1Api,
   type AutoscalingV2Api,
   type CoreV1Api,
@@ -21,6 +26,8 @@ import {
 import type { CoreEvent } from '../../contract.ts';
 import { NAMES, stackSelector } from '../../../../k8s/manifests.ts';
 import { decisionFromHpa } from './hpa-decision.ts';
+import { HpaShadow } from './hpa-shadow.ts';
+import type { PodMetricsForSample } from './pod-samples.ts';
 import { isPodReady } from './pod-state.ts';
 import { describePending, unschedulableReason } from './scheduling.ts';
 import { componentOf } from './stack-state.ts';
@@ -30,6 +37,8 @@ export interface ObserverClients {
   core: CoreV1Api;
   apps: AppsV1Api;
   autoscaling: AutoscalingV2Api;
+  /** The namespace's metrics.k8s.io PodMetrics; defaults to client-node's Metrics on `kc`. */
+  podMetrics?: (namespace: string) => Promise<PodMetricsForSample[]>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -42,14 +51,12 @@ function restarts(pod: V1Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce((sum, status) => sum + status.restartCount, 0);
 }
 
-function hpaSignature(hpa: V2HorizontalPodAutoscaler): string {
-  const s = hpa.status;
-  return JSON.stringify([
-    s?.currentReplicas,
-    s?.desiredReplicas,
-    s?.currentMetrics?.[0]?.resource?.current.averageUtilization,
-    s?.conditions?.map((c) => [c.type, c.status, c.reason]),
-  ]);
+/**
+ * The controller writes an HPA's status only at a sync, and only when it changed: a new status is
+ * a sync. (Watch events carry times as strings, lists as Dates: JSON makes them alike.)
+ */
+function hpaStatusKey(hpa: V2HorizontalPodAutoscaler): string {
+  return JSON.stringify(hpa.status ?? null);
 }
 
 export class StackObserver {
@@ -63,12 +70,19 @@ export class StackObserver {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly podState = new Map<string, { ready: boolean; restarts: number }>();
   private readonly hpaSeen = new Map<string, string>();
+  /** Per HPA: Scaledeck's reconstruction, and whether it saw the HPA before its first sync. */
+  private readonly shadows = new Map<string, { shadow: HpaShadow; firstSync: boolean }>();
+  /** The API pods as the informer last delivered them: what the HPA's pod lister holds too. */
+  private readonly apiPods = new Map<string, V1Pod>();
+  /** HPA syncs are reconstructed one at a time, in the order they came. */
+  private hpaWork: Promise<void> = Promise.resolve();
   /** Pods whose Pending reason was reported: once per pod, not on every update of it. */
   private readonly pendingReported = new Set<string>();
   private replicas: number | null = null;
   private hpaPresent = false;
   private readonly startedAt = Date.now();
   private stopped = false;
+  private metrics: Metrics | null = null;
 
   constructor(
     clients: ObserverClients,
@@ -161,6 +175,8 @@ export class StackObserver {
     const name = pod.metadata?.name;
     if (!name) return;
     const at = Date.now();
+    if (verb === 'delete') this.apiPods.delete(name);
+    else this.apiPods.set(name, pod);
     if (verb === 'delete') {
       this.podState.delete(name);
       this.emit({ type: 'replica', at, kind: 'stopped', name });
@@ -221,13 +237,57 @@ export class StackObserver {
     if (verb === 'delete') {
       this.hpaPresent = false;
       this.hpaSeen.delete(name);
+      this.shadows.delete(name);
       return;
     }
     this.hpaPresent = true;
-    const signature = hpaSignature(hpa);
-    if (this.hpaSeen.get(name) === signature || hpa.status?.currentReplicas === undefined) return;
-    this.hpaSeen.set(name, signature);
-    this.emit({ type: 'autoscaler', at: Date.now(), decision: decisionFromHpa(hpa, Date.now()) });
+    const key = hpaStatusKey(hpa);
+    const previous = this.hpaSeen.get(name);
+    if (previous === key) return;
+    this.hpaSeen.set(name, key);
+    if (hpa.status?.currentReplicas === undefined) {
+      // Seen before the controller's first sync: that sync starts its history, and the shadow's.
+      this.shadows.set(name, { shadow: new HpaShadow(), firstSync: true });
+      return;
+    }
+    const at = Date.now();
+    let entry = this.shadows.get(name);
+    if (entry === undefined) {
+      entry = { shadow: new HpaShadow(), firstSync: false };
+      this.shadows.set(name, entry);
+      // A status from before Scaledeck looked: the pods now are not the ones that sync read.
+      if (previous === undefined) {
+        this.emit({ type: 'autoscaler', at, decision: decisionFromHpa(hpa, at) });
+        return;
+      }
+    }
+    const { shadow, firstSync } = entry;
+    entry.firstSync = false;
+    const pods = [...this.apiPods.values()].flatMap((pod) => (pod.metadata?.name ? [pod] : []));
+    this.hpaWork = this.hpaWork.then(async () => {
+      if (this.stopped) return;
+      let decision;
+      try {
+        const podMetrics = await this.readPodMetrics();
+        decision = shadow.observe({
+          hpa,
+          pods: pods as (V1Pod & { metadata: { name: string } })[],
+          podMetrics,
+          at,
+          firstSync,
+        });
+      } catch {
+        // Without the pods' metrics there is nothing to reconstruct: the HPA's decision alone.
+        decision = decisionFromHpa(hpa, at);
+      }
+      if (!this.stopped) this.emit({ type: 'autoscaler', at, decision });
+    });
+  }
+
+  private async readPodMetrics(): Promise<PodMetricsForSample[]> {
+    if (this.clients.podMetrics) return this.clients.podMetrics(this.namespace);
+    this.metrics ??= new Metrics(this.clients.kc);
+    return (await this.metrics.getPodMetrics(this.namespace)).items;
   }
 
   private onClusterEvent(verb: 'add' | 'update' | 'delete', event: CoreV1Event): void {
@@ -255,5 +315,6 @@ export class StackObserver {
     this.timers.clear();
     await Promise.all(this.informers.map((informer) => informer.stop().catch(() => undefined)));
     this.informers.length = 0;
+    await this.hpaWork;
   }
 }

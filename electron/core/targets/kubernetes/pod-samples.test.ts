@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podSampleFromPod } from './pod-samples.ts';
+import { cpuMilliValue, goDurationMs, podCpuMetric, podSampleFromPod } from './pod-samples.ts';
 
 const t = (s: string) => Date.parse(s);
 
@@ -55,5 +55,50 @@ describe('podSampleFromPod', () => {
       5,
     );
     expect(noStart.ready).toBe(false);
+  });
+});
+
+describe('podCpuMetric', () => {
+  const pod = (...requests: (string | undefined)[]) => ({
+    metadata: { name: 'a' },
+    spec: {
+      containers: requests.map((cpu) => ({ resources: { requests: cpu === undefined ? {} : { cpu } } })),
+    },
+  });
+  const metrics = (...usage: (string | undefined)[]) => ({
+    metadata: { name: 'a' },
+    timestamp: '2026-01-01T00:00:10Z',
+    window: '10.5s',
+    containers: usage.map((cpu) => ({ usage: cpu === undefined ? {} : { cpu } })),
+  });
+
+  it('sums the containers in whole millicores rounded up, over their summed requests', () => {
+    // 12345678n is 13m, 20m is 20m: 33m of 100m + 0.1 (= 200m) = 16.5 %.
+    expect(podCpuMetric(pod('100m', '0.1'), metrics('12345678n', '20m'))).toEqual({
+      cpuUtilizationPercent: 16.5,
+      at: t('2026-01-01T00:00:10Z'),
+      windowMs: 10_500,
+    });
+  });
+
+  it('has no metric where the HPA has none: a container without usage, without a request, no sample', () => {
+    expect(podCpuMetric(pod('100m', '100m'), metrics('20m', undefined))).toBeUndefined();
+    expect(podCpuMetric(pod('100m', undefined), metrics('20m', '20m'))).toBeUndefined();
+    expect(podCpuMetric(pod('100m'), undefined)).toBeUndefined();
+  });
+
+  it('reads quantities and Go durations as the API writes them', () => {
+    expect([cpuMilliValue('0.1'), cpuMilliValue('1'), cpuMilliValue('1500u'), cpuMilliValue('x')]).toEqual([
+      100,
+      1000,
+      2,
+      null,
+    ]);
+    expect([
+      goDurationMs('1m0s'),
+      goDurationMs('500ms'),
+      goDurationMs('15.001s'),
+      goDurationMs('15'),
+    ]).toEqual([60_000, 500, 15_001, null]);
   });
 });
