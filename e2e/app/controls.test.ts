@@ -173,6 +173,40 @@ describe.skipIf(skipReason !== null)('dashboard controls (browser mode, nothing 
     expect(unnamed.map((n) => n.role?.value)).toEqual([]);
   });
 
+  it('names the what-if’s behavior form apart from the autoscaler’s, both open at once', async () => {
+    const dash = new DashboardPage(page);
+    await dash.openBehavior();
+    await dash.openWhatIfBehavior();
+    for (const [role, name] of [
+      ['spinbutton', 'Scale-down stabilization window'],
+      ['spinbutton', 'What-if scale-down stabilization window'],
+      ['spinbutton', 'Scale-up stabilization window'],
+      ['spinbutton', 'What-if scale-up stabilization window'],
+      ['combobox', 'What-if scale-down select policy'],
+      ['spinbutton', 'What-if scale-up policy 1 value'],
+      ['button', 'What-if add scale-down policy'],
+      ['button', 'Add scale-down policy'],
+      ['button', 'What-if reset behavior to the profile’s defaults'],
+    ] as const) {
+      const count = await page.getByRole(role, { name, exact: true }).count();
+      expect(count, `${role} "${name}"`).toBe(1);
+    }
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { role?: { value: string }; name?: { value: string }; ignored: boolean }[];
+    };
+    const named = nodes.filter(
+      (n) => !n.ignored && ['button', 'spinbutton', 'combobox'].includes(n.role?.value ?? ''),
+    );
+    expect(named.filter((n) => !n.name?.value?.trim()).map((n) => n.role?.value)).toEqual([]);
+    // No two controls of the same role share a name, but each chart's own PromQL button (one per
+    // figure, found through its figure's name).
+    const keys = named
+      .map((n) => `${n.role?.value} ${n.name?.value}`)
+      .filter((key) => key !== 'button PromQL');
+    expect(keys.filter((key, i) => keys.indexOf(key) !== i)).toEqual([]);
+  });
+
   it('switches theme and presentation mode', async () => {
     const app = page.locator('.app');
     await page.getByRole('switch', { name: 'Dark theme' }).uncheck();

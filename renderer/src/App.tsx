@@ -46,7 +46,7 @@ export function App({ api }: { api: Api }) {
           {!offline && <PresentationCaption />}
           {!offline && <FirstRunCard />}
           <ChartsGrid />
-          <div className="below">
+          <div className={offline ? 'below offline' : 'below'}>
             {!offline && <ReplicaTable />}
             <TimelinePanel />
           </div>

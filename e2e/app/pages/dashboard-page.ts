@@ -132,8 +132,13 @@ export class DashboardPage {
 
   /** The error shown under a control (linked by aria-describedby), or null when there is none. */
   async errorOf(control: Locator): Promise<string | null> {
-    const id = await control.getAttribute('aria-describedby');
-    return id === null ? null : this.page.locator(`[id="${id}"]`).textContent();
+    // Read in one step in the page: an error that goes away between reading the id and reading
+    // its text must read as none, not wait for an element that is gone.
+    return control.evaluate((el) => {
+      const ids = el.getAttribute('aria-describedby')?.split(/\s+/).filter(Boolean) ?? [];
+      if (ids.length === 0) return null;
+      return ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+    });
   }
 
   timelineItems(type?: string): Locator {
@@ -152,6 +157,43 @@ export class DashboardPage {
       this.page.getByRole('button', { name: `Export ${kind}` }).click(),
     ]);
     return download;
+  }
+
+  // ---- a saved export, offline ----
+  /** Open export… with a real file chooser, as a user picks the file. */
+  async openExport(file: string): Promise<void> {
+    const [chooser] = await Promise.all([
+      this.page.waitForEvent('filechooser'),
+      this.page.getByRole('button', { name: 'Open export…' }).click(),
+    ]);
+    await chooser.setFiles(file);
+  }
+
+  offlineBanner(): Locator {
+    return this.page.getByRole('region', { name: 'Saved export' });
+  }
+
+  async backToLive(): Promise<void> {
+    await this.offlineBanner().getByRole('button', { name: 'Back to live' }).click();
+  }
+
+  // ---- what if ----
+  whatIf(): Locator {
+    return this.page.getByRole('region', { name: 'What if…' });
+  }
+
+  whatIfSummary(): Locator {
+    return this.page.getByTestId('whatif-summary');
+  }
+
+  whatIfBox(name: string): Locator {
+    return this.page.getByRole('spinbutton', { name: `What-if ${name}`, exact: true });
+  }
+
+  /** Opens the what-if form's Behavior section (the autoscaler's form, named "What-if …"). */
+  async openWhatIfBehavior(): Promise<void> {
+    const details = this.page.getByTestId('whatif-behavior');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   }
 
   async waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

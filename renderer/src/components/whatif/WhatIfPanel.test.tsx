@@ -215,5 +215,10 @@ describe('WhatIfPanel', () => {
     expect(window).toHaveAttribute('aria-invalid', 'true');
     expect(window.getAttribute('aria-describedby')).toBe(error.id);
     expect(screen.getByTestId('whatif-summary').textContent).toBe(before);
+    // Put back, the form replays again and the error goes.
+    fireEvent.change(window, { target: { value: '300' } });
+    await rest();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(window).toHaveAttribute('aria-invalid', 'false');
   });
 });
