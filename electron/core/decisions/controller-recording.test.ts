@@ -175,7 +175,6 @@ describe('the controller records the real HPA’s decisions that the target reco
             containers: [{ usage: { cpu: `${millis}m` } }],
           })),
           at,
-          firstSync: false,
         }),
       });
     // 90 % on 2 against 50 %: ceil(3.6) = 4, as the HPA says; then it says 3 where 150 % on 2 gives

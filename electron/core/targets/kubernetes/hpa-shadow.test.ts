@@ -78,7 +78,7 @@ const step = (decision: Parameters<typeof explainDecision>[0], kind: string) =>
 
 describe('HpaShadow', () => {
   it('reconstructs each sync, and marks a desiredReplicas the algorithm does not give', () => {
-    const shadow = new HpaShadow();
+    const shadow = new HpaShadow({ seenBeforeFirstSync: true });
     const [a, b] = [pod('api-a'), pod('api-b')];
 
     // 52 % on 2: |52/50 − 1| = 0.04 ≤ 0.1, keep 2. The controller's first sync: it recorded 2 first.
@@ -87,7 +87,6 @@ describe('HpaShadow', () => {
       pods: [a, b],
       podMetrics: metrics(s(0), { 'api-a': 52, 'api-b': 52 }),
       at: s(0),
-      firstSync: true,
     });
     expect(first.desiredReplicas).toBe(2);
     expect(first.reconstruction).toMatchObject({ desiredReplicas: 2, matches: true, observedSyncs: 1 });
@@ -103,7 +102,6 @@ describe('HpaShadow', () => {
       pods: [a, b],
       podMetrics: metrics(s(5), { 'api-a': 150, 'api-b': 150 }),
       at: s(5),
-      firstSync: false,
     });
     expect(step(second, 'formula')).toBe(
       'avg(150, 150) = 150 % on 2 ready replicas: ceil(2 × 150 % / 50 %) = ceil(6) = 6',
@@ -130,7 +128,6 @@ describe('HpaShadow', () => {
       pods: [a, b, c],
       podMetrics: metrics(s(10), { 'api-a': 150, 'api-b': 150, 'api-c': 150 }),
       at: s(10),
-      firstSync: false,
     });
     expect(third.desiredReplicas).toBe(5);
     expect(third.reconstruction).toMatchObject({ desiredReplicas: 3, matches: false });
@@ -151,7 +148,6 @@ describe('HpaShadow', () => {
       pods,
       podMetrics: metrics(s(seconds), { 'api-a': millis, 'api-b': millis }),
       at: s(seconds),
-      firstSync: false,
     });
     // 50 % then 51 %: inside the tolerance, keep 2 (two status writes 5 s apart: the sync period).
     shadow.observe({ hpa: hpa(2, 2), ...at(0, 50) });
@@ -179,7 +175,6 @@ describe('HpaShadow', () => {
         pods,
         podMetrics: metrics(s(seconds), { 'api-a': 50 }),
         at: s(seconds),
-        firstSync: false,
       });
 
     const noCount = hpa(1, 0);

@@ -42,8 +42,6 @@ export interface ObservedHpaSync {
   podMetrics: PodMetricsForSample[];
   /** epoch ms: when Scaledeck saw the new status and read the pods and metrics. */
   at: number;
-  /** Scaledeck saw the HPA before the controller's first sync of it (no status yet). */
-  firstSync: boolean;
 }
 
 interface Run {
@@ -90,9 +88,15 @@ function podsAtTarget(count: number, target: number, at: number): PodSample[] {
 }
 
 export class HpaShadow {
+  /** Scaledeck saw the HPA before the controller's first sync of it: that sync's first recommendation is known. */
+  private primeInitial: boolean;
   private run: Run | null = null;
   private last: LastSync | null = null;
   private syncPeriodMs = DEFAULT_SYNC_PERIOD_MS;
+
+  constructor(options: { seenBeforeFirstSync: boolean } = { seenBeforeFirstSync: false }) {
+    this.primeInitial = options.seenBeforeFirstSync;
+  }
 
   /** The HPA's decision at this sync, with the shadow's trace, inputs and verdict on it. */
   observe(sync: ObservedHpaSync): ScaleDecision {
@@ -107,7 +111,8 @@ export class HpaShadow {
 
     if (this.last !== null && at - this.last.at >= MIN_SYNC_PERIOD_MS)
       this.syncPeriodMs = Math.min(this.syncPeriodMs, at - this.last.at);
-    if (run.syncs === 0 && sync.firstSync) {
+    if (this.primeInitial) {
+      this.primeInitial = false;
       const initialAt = at - 1;
       const primed = run.autoscaler.decide(
         initialAt,

@@ -71,7 +71,7 @@ export class StackObserver {
   private readonly podState = new Map<string, { ready: boolean; restarts: number }>();
   private readonly hpaSeen = new Map<string, string>();
   /** Per HPA: Scaledeck's reconstruction, and whether it saw the HPA before its first sync. */
-  private readonly shadows = new Map<string, { shadow: HpaShadow; firstSync: boolean }>();
+  private readonly shadows = new Map<string, HpaShadow>();
   /** The API pods as the informer last delivered them: what the HPA's pod lister holds too. */
   private readonly apiPods = new Map<string, V1Pod>();
   /** HPA syncs are reconstructed one at a time, in the order they came. */
@@ -247,22 +247,20 @@ export class StackObserver {
     this.hpaSeen.set(name, key);
     if (hpa.status?.currentReplicas === undefined) {
       // Seen before the controller's first sync: that sync starts its history, and the shadow's.
-      this.shadows.set(name, { shadow: new HpaShadow(), firstSync: true });
+      if (!this.shadows.has(name)) this.shadows.set(name, new HpaShadow({ seenBeforeFirstSync: true }));
       return;
     }
     const at = Date.now();
-    let entry = this.shadows.get(name);
-    if (entry === undefined) {
-      entry = { shadow: new HpaShadow(), firstSync: false };
-      this.shadows.set(name, entry);
+    let shadow = this.shadows.get(name);
+    if (shadow === undefined) {
+      shadow = new HpaShadow();
+      this.shadows.set(name, shadow);
       // A status from before Scaledeck looked: the pods now are not the ones that sync read.
       if (previous === undefined) {
         this.emit({ type: 'autoscaler', at, decision: decisionFromHpa(hpa, at) });
         return;
       }
     }
-    const { shadow, firstSync } = entry;
-    entry.firstSync = false;
     const pods = [...this.apiPods.values()].flatMap((pod) => (pod.metadata?.name ? [pod] : []));
     this.hpaWork = this.hpaWork.then(async () => {
       if (this.stopped) return;
@@ -274,7 +272,6 @@ export class StackObserver {
           pods: pods as (V1Pod & { metadata: { name: string } })[],
           podMetrics,
           at,
-          firstSync,
         });
       } catch {
         // Without the pods' metrics there is nothing to reconstruct: the HPA's decision alone.
