@@ -53,7 +53,9 @@ afterAll(async () => {
 });
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(process.execPath, [CLI, ...args], { timeout: 120_000 }).then(
+  // An empty runtime folder of its own: a `scaledeck serve` running on this machine is not "nothing running".
+  const env = { ...process.env, SCALEDECK_RUNTIME_DIR: path.join(dir, 'run') };
+  return run(process.execPath, [CLI, ...args], { env, timeout: 120_000 }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -102,12 +104,12 @@ describe('scaledeck whatif / explain', () => {
     expect(noRecording.stderr).toContain('--recording');
   });
 
-  it('explain and export without a recording or an attached controller say so', async () => {
+  it('explain and export without a recording, a controller or a running serve say so', async () => {
     const explain = await cli(['explain']);
     expect(explain.code).toBe(1);
-    expect(explain.stderr).toMatch(/no controller with autoscaler history is attached in this process/);
+    expect(explain.stderr).toMatch(/nothing is recording stack "default".*or give --recording FILE/);
     const exported = await cli(['export', '--out', path.join(dir, 'out.json')]);
     expect(exported.code).toBe(1);
-    expect(exported.stderr).toMatch(/no controller with autoscaler history/);
+    expect(exported.stderr).toMatch(/nothing is recording stack "default".*--attach SECONDS/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The decision commands: `explain` (each autoscaler decision written out as arithmetic), `whatif`
- * (a recording replayed through other settings) and `export` (the recording of a controller
- * attached in this process). The work is in core/decisions; this module reads flags and files.
+ * (a recording replayed through other settings) and `export` (the session's recording as a file).
+ * explain and export read the controller attached in this process, else a running `scaledeck serve`
+ * of the stack (cli-history.ts). The work is in core/decisions; this module reads flags and files.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,6 +18,10 @@ import { parseRecording, type Recording } from './core/decisions/recording.ts';
 import { applySpec, replay, type SpecOverrides } from './core/decisions/replay.ts';
 import { ScaledeckError, ValidationError } from './core/errors.ts';
 import { behaviorFromFlags, type BehaviorFlags } from './cli-behavior.ts';
+import { exportJson, readServe } from './cli-export.ts';
+import { findHistory, type History } from './cli-history.ts';
+import { defaultRuntimeDir } from './runtime-dir.ts';
+import { liveAnnouncement } from './serve-announce.ts';
 
 export interface DecisionCommandHooks {
   /** The controller attached in this process (e.g. by `watch`), if any. */
@@ -25,9 +30,8 @@ export interface DecisionCommandHooks {
   withController: <T>(command: Command, work: (controller: Controller) => Promise<T>) => Promise<T>;
 }
 
-const NO_HISTORY =
-  'no controller with autoscaler history is attached in this process; ' +
-  'give --recording FILE, or record one with `scaledeck export --out FILE --attach SECONDS`';
+const AUTOSCALER_OFF =
+  'it records once the autoscaler is on (`scaledeck autoscale --min N --max N --cpu PERCENT`, or the dashboard)';
 
 // A spec field as the flag that sets it, so an error names what the user typed.
 const FLAG_OF_FIELD: Record<string, string> = {
@@ -42,6 +46,15 @@ function wholeNumber(flag: string) {
     if (!/^\d+$/.test(value.trim()))
       throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
     return Number(value);
+  };
+}
+
+function atLeastOne(flag: string) {
+  const whole = wholeNumber(flag);
+  return (value: string): number => {
+    const n = whole(value);
+    if (n < 1) throw new InvalidArgumentError(`${flag} must be at least 1, got ${value}`);
+    return n;
   };
 }
 
@@ -67,11 +80,27 @@ async function readRecording(file: string): Promise<Recording> {
   }
 }
 
-function historyOf(hooks: DecisionCommandHooks): Controller {
-  const controller = hooks.attached();
-  if (controller === null || controller.recording().syncs.length === 0)
-    throw new ScaledeckError('NO_HISTORY', NO_HISTORY);
-  return controller;
+/** The session explain and export read; `otherwise` is the way out when none runs. */
+function historyFor(hooks: DecisionCommandHooks, command: Command, otherwise: string): Promise<History> {
+  const globals = command.optsWithGlobals<{ stack: string; target: string }>();
+  const targetGiven = command.getOptionValueSourceWithGlobals('target') !== 'default';
+  return findHistory(hooks.attached(), {
+    stack: globals.stack,
+    target: targetGiven ? globals.target : undefined,
+    runtimeDir: defaultRuntimeDir(),
+    otherwise,
+  });
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text);
+  } catch (error) {
+    throw new ValidationError(
+      '--out',
+      `cannot write ${file}: ${(error as Error).message}; give a path in a folder you can write to`,
+    );
+  }
 }
 
 interface WhatIfFlags extends BehaviorFlags {
@@ -119,11 +148,13 @@ function printExplanations(explanations: DecisionExplanation[], json: boolean | 
 export function registerDecisionCommands(program: Command, hooks: DecisionCommandHooks): void {
   program
     .command('explain')
-    .description('each autoscaler decision written out: inputs, formula, tolerance, windows, policies, clamp')
-    .option('--last <n>', 'the latest N decisions', wholeNumber('--last'), 5)
+    .description(
+      'each autoscaler decision written out: inputs, formula, tolerance, windows, policies, clamp (from a running `scaledeck serve` of the stack, or --recording)',
+    )
+    .option('--last <n>', 'the latest N decisions', atLeastOne('--last'), 5)
     .option('--recording <file>', 'explain the decisions of a recording file (from `scaledeck export`)')
     .option('--json', 'machine-readable')
-    .action(async (flags: { last: number; recording?: string; json?: boolean }) => {
+    .action(async (flags: { last: number; recording?: string; json?: boolean }, command: Command) => {
       let decisions: { decision: ScaleDecision; recorded?: number }[];
       if (flags.recording !== undefined) {
         const recording = await readRecording(flags.recording);
@@ -131,9 +162,16 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
           decision === null ? [] : [{ decision, recorded: recording.syncs[i]?.desiredReplicas }],
         );
       } else {
-        decisions = historyOf(hooks)
-          .decisions()
-          .map((decision) => ({ decision }));
+        const history = await historyFor(hooks, command, 'give --recording FILE (from `scaledeck export`)');
+        const own =
+          history.kind === 'controller'
+            ? history.controller.decisions()
+            : (await history.client.invoke('decisions:recording', {})).decisions;
+        if (own.length === 0 && history.kind === 'serve')
+          process.stderr.write(
+            `no autoscaler decision yet in the ${history.client.label}: ${AUTOSCALER_OFF}\n`,
+          );
+        decisions = own.map((decision) => ({ decision }));
       }
       const explanations = decisions
         .slice(Math.max(0, decisions.length - flags.last))
@@ -200,7 +238,7 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
   program
     .command('export')
     .description(
-      'write the recording (per-sync inputs, settings, decisions) of the autoscaler loop to a JSON file',
+      'write the dashboard’s JSON export (series, timeline, the recording of per-sync inputs, settings and decisions) from a running `scaledeck serve` of the stack, or record here with --attach',
     )
     .requiredOption('--out <file>', 'where to write it')
     .option(
@@ -209,10 +247,19 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
       wholeNumber('--attach'),
     )
     .action(async (flags: { out: string; attach?: number }, command: Command) => {
-      let recording: Recording;
       if (flags.attach !== undefined) {
         const seconds = flags.attach;
-        recording = await hooks.withController(command, async (controller) => {
+        const serving = await liveAnnouncement(
+          defaultRuntimeDir(),
+          command.optsWithGlobals<{ stack: string }>().stack,
+        ).catch(() => null);
+        // A second controller on the stack reconciles and autoscales beside the serve's.
+        if (serving !== null)
+          process.stderr.write(
+            `warning: a scaledeck serve (pid ${serving.pid}) is attached to this stack; ` +
+              'without --attach, export writes what it recorded\n',
+          );
+        const recording = await hooks.withController(command, async (controller) => {
           controller.start();
           console.error(`recording for ${seconds} s…`);
           await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -223,10 +270,32 @@ export function registerDecisionCommands(program: Command, hooks: DecisionComman
             'NO_HISTORY',
             `no autoscaler sync in ${seconds} s: is the autoscaler on (\`scaledeck autoscale\`) on a Docker stack?`,
           );
-      } else {
-        recording = historyOf(hooks).recording();
+        await writeRecording(flags.out, recording);
+        return;
       }
-      await writeFile(flags.out, `${JSON.stringify({ recording }, null, 2)}\n`);
-      console.log(`${recording.syncs.length} syncs written to ${flags.out}`);
+      const history = await historyFor(
+        hooks,
+        command,
+        'record from this terminal with `scaledeck export --out FILE --attach SECONDS` (it runs the loops as `scaledeck watch` does)',
+      );
+      if (history.kind === 'controller') {
+        await writeRecording(flags.out, history.controller.recording());
+        return;
+      }
+      const answers = await readServe(history.client);
+      await writeOut(flags.out, exportJson(answers));
+      const { recording, decisions } = answers.snapshot;
+      console.log(
+        `${recording.syncs.length} syncs, ${decisions.length} decisions, ${answers.events.length} events and ` +
+          `${answers.series.length} series written to ${flags.out} (from the ${history.client.label})`,
+      );
+      if (recording.syncs.length === 0)
+        process.stderr.write(`the recording holds no autoscaler sync yet: ${AUTOSCALER_OFF}\n`);
     });
+}
+
+/** The recording alone, as `export --attach` has always written it (parseExport reads both forms). */
+async function writeRecording(file: string, recording: Recording): Promise<void> {
+  await writeOut(file, `${JSON.stringify({ recording }, null, 2)}\n`);
+  console.log(`${recording.syncs.length} syncs written to ${file}`);
 }

@@ -336,7 +336,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** The controller `watch` runs in this process: `explain` and `export` read its history. */
+/** The controller `watch` runs in this process: `explain` and `export` read it before a running serve. */
 let attachedController: Controller | null = null;
 
 function watch(controller: Controller): Promise<void> {
