@@ -16,7 +16,7 @@ import { fakeApi } from '../../test-support/fake-api.ts';
 import { stackStatus } from '../../test-support/fixtures.ts';
 import { renderWithStore } from '../../test-support/render.tsx';
 import { profileBehavior } from '../behavior-form.ts';
-import { EMPTY_TEXT, NO_RECORDING_TEXT, WhatIfPanel } from './WhatIfPanel.tsx';
+import { EMPTY_TEXT, NO_RECORDING_TEXT, TOO_BIG_FIX, WhatIfPanel } from './WhatIfPanel.tsx';
 
 const T0 = Date.UTC(2026, 11, 4, 12);
 const SPEC = {
@@ -220,5 +220,16 @@ describe('WhatIfPanel', () => {
     await rest();
     expect(screen.queryByRole('alert')).toBeNull();
     expect(window).toHaveAttribute('aria-invalid', 'false');
+  });
+
+  it('a file too long for browser mode’s body limit says where it can be replayed instead', async () => {
+    const api = fakeApi({
+      'decisions:whatif': () => {
+        throw new ApiError({ code: 'VALIDATION', message: 'body: larger than 64 kB', field: 'body' });
+      },
+    });
+    renderWithStore(<WhatIfPanel recording={FILE} />, api, { status: stackStatus() });
+    await rest();
+    expect(screen.getByRole('alert')).toHaveTextContent(`body: larger than 64 kB ${TOO_BIG_FIX}`);
   });
 });

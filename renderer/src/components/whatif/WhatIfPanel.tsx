@@ -24,6 +24,9 @@ import './whatif.css';
 export type { WhatIfForm };
 
 export const EMPTY_TEXT = 'No recording yet: turn the autoscaler on and let it run a minute.';
+/** Browser mode caps a request's body; the file's recording may be longer than that. */
+export const TOO_BIG_FIX =
+  'This recording is too long to send to browser mode: replay it in the desktop app, or with `scaledeck whatif --recording FILE`.';
 export const NO_RECORDING_TEXT =
   'This file holds no recording (it was saved before the autoscaler ran): nothing to replay.';
 
@@ -139,6 +142,7 @@ export function WhatIfPanel({ recording }: { recording?: Recording | null }) {
           {error !== null && behaviorError === null && (
             <p className="field-error" role="alert">
               {error.message}
+              {error.field === 'body' && recording && <> {TOO_BIG_FIX}</>}
             </p>
           )}
         </form>
