@@ -16,9 +16,19 @@
  * unready exactly as a not-ready pod. Periods and windows (24 s, 34 s) sit away from multiples of
  * the ~5.3 s sync so that a few ms between our clock and the controller's cannot move an edge.
  *
+ * The product's own reconstruction runs beside it: Scaledeck's StackObserver watches the same HPA
+ * (the objects carry the stack's labels), and at each status change it sees reconstructs the sync
+ * from the pods and metrics.k8s.io (the trace server answers it with what the controller was last
+ * served, without taking a sync of the trace). Every reconstruction it emits must agree with the
+ * HPA's desiredReplicas.
+ *
  * Leaves the cluster up (the whole-suite run tears it down). Needs root (the cluster harness does).
  */
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABEL } from '../../k8s/manifests.ts';
+import type { CoreEvent } from '../../electron/core/contract.ts';
+import { StackObserver } from '../../electron/core/targets/kubernetes/observer.ts';
 import {
   HorizontalAutoscaler,
   type AutoscalerSpec,
@@ -38,6 +48,9 @@ const ns = `sdk-hpa-replay-${process.pid}`;
 const APP = 'traced';
 const CPU_REQUEST_MILLIS = 100;
 const WINDOW_MS = 1000;
+/** The stack the observer watches: the traced objects carry its labels. */
+const STACK = 'hpa-replay';
+const STACK_LABELS = { [LABEL.partOf]: 'scaledeck', [LABEL.instance]: STACK, [LABEL.component]: 'api' };
 
 const spec: AutoscalerSpec = {
   minReplicas: 1,
@@ -94,6 +107,7 @@ let paths: HarnessPaths;
 let kubectl: ReturnType<typeof makeKubectl>;
 let probeImage: string;
 let server: TraceMetricsServer | undefined;
+let observer: StackObserver | undefined;
 
 async function getJson<T>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
@@ -111,6 +125,7 @@ describe.skipIf(!isRoot)('HPA replay against the real kube-controller-manager', 
 
   afterAll(async () => {
     try {
+      await observer?.stop();
       await server?.close();
     } finally {
       await kubectl(['delete', 'namespace', ns, '--wait=false', '--ignore-not-found']).catch(() => undefined);
@@ -176,17 +191,37 @@ describe.skipIf(!isRoot)('HPA replay against the real kube-controller-manager', 
     });
     await server.start();
 
+    const kc = new KubeConfig();
+    kc.loadFromFile(paths.kubeconfig);
+    const reconstructed: ScaleDecision[] = [];
+    observer = new StackObserver(
+      {
+        kc,
+        core: kc.makeApiClient(CoreV1Api),
+        apps: kc.makeApiClient(AppsV1Api),
+        autoscaling: kc.makeApiClient(AutoscalingV2Api),
+      },
+      ns,
+      STACK,
+      (event: CoreEvent) => {
+        if (event.type === 'autoscaler' && event.decision.reconstruction) reconstructed.push(event.decision);
+      },
+      () => null,
+    );
+    // Before the HPA exists, so that the observer sees the controller's first sync of it.
+    observer.start();
+
     await kubectl(
       ['apply', '-f', '-'],
       JSON.stringify({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name: APP, namespace: ns },
+        metadata: { name: APP, namespace: ns, labels: STACK_LABELS },
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: APP } },
           template: {
-            metadata: { labels: { app: APP } },
+            metadata: { labels: { app: APP, ...STACK_LABELS } },
             spec: {
               terminationGracePeriodSeconds: 1,
               containers: [
@@ -215,7 +250,7 @@ describe.skipIf(!isRoot)('HPA replay against the real kube-controller-manager', 
       JSON.stringify({
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
-        metadata: { name: APP, namespace: ns },
+        metadata: { name: APP, namespace: ns, labels: STACK_LABELS },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: APP },
           minReplicas: spec.minReplicas,
@@ -243,6 +278,8 @@ describe.skipIf(!isRoot)('HPA replay against the real kube-controller-manager', 
       ),
     ]);
     expect(server.errors).toEqual([]);
+    // Stopped while the trace server still answers: later syncs read metrics-server again.
+    await observer.stop();
     await server.close();
 
     const recording = parseRecording({
@@ -282,5 +319,30 @@ describe.skipIf(!isRoot)('HPA replay against the real kube-controller-manager', 
       expect.arrayContaining([0, 100]),
     );
     expect(new Set(decisions.map((d) => d.desiredReplicas)).size).toBeGreaterThan(2);
+
+    // The product's reconstruction, from the syncs the observer saw (a sync that changed nothing
+    // in the status sends no event): each must agree with the HPA's desiredReplicas.
+    const r0 = reconstructed[0]?.at ?? t0;
+    for (const d of reconstructed) {
+      const r = d.reconstruction!;
+      console.log(
+        `observed +${((d.at - r0) / 1000).toFixed(1)}s current ${d.currentReplicas}: HPA ${d.desiredReplicas}, ` +
+          `Scaledeck's reconstruction ${r.desiredReplicas} (${r.limitedBy})` +
+          (r.inferred.length > 0
+            ? ` inferred ${r.inferred.map((i) => `${i.kind}@${i.at - r0}ms`).join(', ')}`
+            : '') +
+          (r.matches
+            ? ''
+            : `  DIFFERS\n  ${d.explanation?.steps.map((x) => x.text).join('\n  ') ?? d.reason}`),
+      );
+    }
+    const agreed = reconstructed.filter((d) => d.reconstruction?.matches).length;
+    console.log(`Observer reconstruction: ${reconstructed.length} syncs seen, ${agreed} agreed with the HPA`);
+    expect(reconstructed.length).toBeGreaterThanOrEqual(10);
+    expect(reconstructed.filter((d) => !d.reconstruction?.matches).map((d) => d.reason)).toEqual([]);
+    expect(reconstructed.map((d) => d.reconstruction?.limitedBy)).toEqual(
+      expect.arrayContaining(['tolerance', 'scaleUpPolicy', 'scaleDownStabilization']),
+    );
+    expect(reconstructed.every((d) => d.inputs.pods.length > 0 && d.trace !== undefined)).toBe(true);
   }, 300_000);
 });

@@ -37,10 +37,36 @@ function json(res: import('node:http').ServerResponse, status: number, body: unk
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The kube-apiserver names the requesting user in X-Remote-User when it proxies to an aggregated
+ * API; the HPA controller runs as its own service account (--use-service-account-credentials).
+ * Without the header every request counts as the controller's, as before.
+ */
+function fromController(req: import('node:http').IncomingMessage): boolean {
+  const user = req.headers['x-remote-user'];
+  return user === undefined || String(user).includes('horizontal-pod-autoscaler');
+}
+
+function podMetricsList(namespace: string, metrics: ServedMetric[]) {
+  return {
+    kind: 'PodMetricsList',
+    apiVersion: GROUP_VERSION,
+    metadata: {},
+    items: metrics.map((m) => ({
+      metadata: { name: m.pod, namespace },
+      timestamp: new Date(m.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      window: `${m.windowMs / 1000}s`,
+      containers: [{ name: 'probe', usage: { cpu: `${m.cpuMillis}m`, memory: '16Mi' } }],
+    })),
+  };
+}
+
 export class TraceMetricsServer {
   private server: Server | undefined;
   private originalSpec: Record<string, unknown> | undefined;
   private requests = 0;
+  /** What the controller was last answered: other readers (Scaledeck's observer) get the same. */
+  private lastServed: ServedMetric[] = [];
   /** Errors of the handler; the test reports them (the controller only sees a 500). */
   readonly errors: Error[] = [];
 
@@ -143,22 +169,17 @@ export class TraceMetricsServer {
     if (url.pathname === `${base}/nodes`) {
       return json(res, 200, { kind: 'NodeMetricsList', apiVersion: GROUP_VERSION, metadata: {}, items: [] });
     }
+    if (url.pathname === `${base}/namespaces/${this.namespace}/pods` && !fromController(req)) {
+      // Another reader must not take a sync of the trace: it sees what the controller saw.
+      return json(res, 200, podMetricsList(this.namespace, this.lastServed));
+    }
     if (url.pathname === `${base}/namespaces/${this.namespace}/pods`) {
       const requestedAt = Date.now();
       const index = this.requests++;
       try {
         const metrics = await this.handler(index, requestedAt);
-        return json(res, 200, {
-          kind: 'PodMetricsList',
-          apiVersion: GROUP_VERSION,
-          metadata: {},
-          items: metrics.map((m) => ({
-            metadata: { name: m.pod, namespace: this.namespace },
-            timestamp: new Date(m.at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-            window: `${m.windowMs / 1000}s`,
-            containers: [{ name: 'probe', usage: { cpu: `${m.cpuMillis}m`, memory: '16Mi' } }],
-          })),
-        });
+        this.lastServed = metrics;
+        return json(res, 200, podMetricsList(this.namespace, metrics));
       } catch (err) {
         this.errors.push(err instanceof Error ? err : new Error(String(err)));
         return json(res, 500, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: String(err) });
