@@ -228,6 +228,18 @@ describe('browser mode over HTTP and SSE', () => {
     expect(rebound).toBe(403);
   });
 
+  it('caps a body at 64 kB, except the what-if that carries a recording opened offline', async () => {
+    const padding = 'x'.repeat(100_000);
+    const big = await invoke(local, 'stack:scale', { replicas: 2, padding });
+    expect(big.status).toBe(400);
+    expect(big.body.error).toMatchObject({ field: 'body', message: 'body: larger than 64 kB' });
+    // Parsed, then refused by the channel's own schema (the field it names), not by size.
+    const whatIf = await invoke(local, 'decisions:whatif', { recording: { version: 1, padding } });
+    expect(whatIf.body.ok).toBe(false);
+    expect(whatIf.body.error?.message).not.toMatch(/larger than/);
+    expect(whatIf.body.error?.field).toMatch(/^recording/);
+  });
+
   it('a valid command on an absent stack fails as data, with a status that says why', async () => {
     const { status, body } = await invoke(local, 'load:start', { rps: 10, durationSeconds: 5 });
     expect(status).toBe(409);

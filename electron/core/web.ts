@@ -47,6 +47,16 @@ export interface WebAppOptions {
   rendererDir?: string;
 }
 
+const jsonBody = (limit: string, text: string) => ({ parser: express.json({ limit, strict: false }), text });
+const SMALL_BODY = jsonBody('64kb', '64 kB');
+// What if… on a file opened offline sends the file's recording along: the recorder keeps up to
+// 2,000 syncs, a few MB with many replicas.
+const RECORDING_BODY = jsonBody('16mb', '16 MB');
+
+function bodyLimitFor(channel: string) {
+  return channel === 'decisions:whatif' ? RECORDING_BODY : SMALL_BODY;
+}
+
 function fail(res: Response, error: ErrorData): void {
   res.status(httpStatusOf(error)).json({ ok: false, error });
 }
@@ -105,7 +115,11 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
       }
       next();
     },
-    express.json({ limit: '64kb', strict: false }),
+    (req: Request<{ channel: string }>, res, next) => {
+      const body = bodyLimitFor(req.params.channel);
+      res.locals['bodyLimit'] = body.text;
+      body.parser(req, res, next);
+    },
     async (req: Request<{ channel: string }>, res) => {
       const channel = req.params.channel;
       if (!isChannel(channel)) {
@@ -209,7 +223,11 @@ export function createWebApp(options: WebAppOptions): express.Express & { closeS
         return;
       }
       if (error.type === 'entity.too.large') {
-        fail(res, { code: 'VALIDATION', message: 'body: larger than 64 kB', field: 'body' });
+        fail(res, {
+          code: 'VALIDATION',
+          message: `body: larger than ${String(res.locals['bodyLimit'] ?? SMALL_BODY.text)}`,
+          field: 'body',
+        });
         return;
       }
       fail(res, { code: 'INTERNAL', message: error.message });
