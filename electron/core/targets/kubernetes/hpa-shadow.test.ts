@@ -166,6 +166,32 @@ describe('HpaShadow', () => {
     expect(step(held, 'stabilization')).toContain('scale-down window 34 s: [2 (-5 s), 1 (now)] → highest 2');
   });
 
+  it('fills a missed sync in from the observer’s sample, when the inputs changed but the status did not', () => {
+    const pods = [pod('api-a'), pod('api-b'), pod('api-c')];
+    const allAt10 = metrics(s(20), { 'api-a': 10, 'api-b': 10, 'api-c': 10 });
+    // At 0 s api-c has no metrics: on a scale-down it counts as its whole request, so
+    // ceil(3 × (10 + 10 + 100) / 3 / 50) = ceil(2.4) = 3 and the HPA keeps 3. Its metrics come back
+    // by 20 s; the average of the pods with metrics is still 10 %, so the next syncs write nothing.
+    // At 40 s the HPA goes to 1: the sync it made at 25 s recommended 1, not 3.
+    const replay = (
+      samples: { at: number; pods: PodWithRequests[]; podMetrics: PodMetricsForSample[] }[],
+    ) => {
+      const shadow = new HpaShadow();
+      shadow.observe({
+        hpa: hpa(3, 3),
+        pods,
+        podMetrics: metrics(s(0), { 'api-a': 10, 'api-b': 10 }),
+        at: s(0),
+      });
+      return shadow.observe({ hpa: hpa(3, 1), pods, podMetrics: allAt10, at: s(40), samples });
+    };
+    const sampled = replay([{ at: s(20), pods, podMetrics: allAt10 }]).reconstruction;
+    expect(sampled?.inferred).toEqual([{ at: s(25), kind: 'unchanged', desiredReplicas: 3, held: 3 }]);
+    expect(sampled).toMatchObject({ desiredReplicas: 1, matches: true });
+    // Without a sample the last observed inputs stand in, and the difference is marked, not hidden.
+    expect(replay([]).reconstruction).toMatchObject({ desiredReplicas: 3, matches: false });
+  });
+
   it('starts a new history when the spec changes, and reconstructs nothing before the HPA has a count', () => {
     const shadow = new HpaShadow();
     const pods = [pod('api-a')];

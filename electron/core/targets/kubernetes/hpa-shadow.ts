@@ -7,8 +7,10 @@
  *
  * What it cannot see, and how it fills it in (each fill-in is listed in `inferred`):
  * - the controller writes its status only when it changes, so a sync that changed nothing sends no
- *   event. Such a sync saw the same metrics and kept the count: the shadow replays the last
- *   observed inputs one sync period before the next observed sync, where the last one fell;
+ *   event. Such a sync kept the count; the shadow adds it one sync period before the next observed
+ *   sync, where the last one fell, with the pods and metrics the observer sampled last before that
+ *   moment (a status can stay the same while the inputs change, e.g. a pod's metrics coming back
+ *   while the average and the count hold), else with the last observed sync's;
  * - on its first sync of an HPA the controller records the current count as a recommendation
  *   (recordInitialRecommendation), which a scale-down window then holds: the shadow does the same
  *   when it saw the HPA before that first sync.
@@ -42,6 +44,14 @@ export interface ObservedHpaSync {
   podMetrics: PodMetricsForSample[];
   /** epoch ms: when Scaledeck saw the new status and read the pods and metrics. */
   at: number;
+  /** The observer's samples of pods and metrics between status writes, oldest first. */
+  samples?: readonly InputSample[];
+}
+
+export interface InputSample {
+  at: number;
+  pods: PodWithRequests[];
+  podMetrics: PodMetricsForSample[];
 }
 
 interface Run {
@@ -134,7 +144,9 @@ export class HpaShadow {
         last.current === current &&
         missedAt - last.at >= MIN_SYNC_PERIOD_MS
       ) {
-        const missed = run.autoscaler.decide(missedAt, last.current, last.pods);
+        const sampled = [...(sync.samples ?? [])].reverse().find((sample) => sample.at <= missedAt);
+        const inputs = sampled ? samplesOf(sampled.pods, sampled.podMetrics, missedAt) : last.pods;
+        const missed = run.autoscaler.decide(missedAt, last.current, inputs);
         inferred.push({
           at: missedAt,
           kind: 'unchanged',

@@ -26,7 +26,7 @@ import {
 import type { CoreEvent } from '../../contract.ts';
 import { NAMES, stackSelector } from '../../../../k8s/manifests.ts';
 import { decisionFromHpa } from './hpa-decision.ts';
-import { HpaShadow } from './hpa-shadow.ts';
+import { HpaShadow, type InputSample } from './hpa-shadow.ts';
 import type { PodMetricsForSample } from './pod-samples.ts';
 import { isPodReady } from './pod-state.ts';
 import { describePending, unschedulableReason } from './scheduling.ts';
@@ -42,6 +42,9 @@ export interface ObserverClients {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** Well under the HPA's 15 s sync period (5 s in the replay test), so a missed sync has a sample. */
+const SAMPLE_EVERY_MS = 2000;
+const SAMPLES_KEPT_MS = 60_000;
 
 function timeOf(value: Date | string | undefined): number {
   return value === undefined ? 0 : new Date(value).getTime();
@@ -74,6 +77,12 @@ export class StackObserver {
   private readonly shadows = new Map<string, HpaShadow>();
   /** The API pods as the informer last delivered them: what the HPA's pod lister holds too. */
   private readonly apiPods = new Map<string, V1Pod>();
+  /**
+   * Pods and metrics sampled between the HPA's status writes: a sync that changed nothing writes
+   * nothing, and the shadow fills it in from what the metrics API served then.
+   */
+  private inputSamples: InputSample[] = [];
+  private sampling = false;
   /** HPA syncs are reconstructed one at a time, in the order they came. */
   private hpaWork: Promise<void> = Promise.resolve();
   /** Pods whose Pending reason was reported: once per pod, not on every update of it. */
@@ -160,11 +169,9 @@ export class StackObserver {
     informer.on('delete', safe('delete'));
     const restart = () => {
       if (this.stopped) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
+      this.schedule(async () => {
         if (!this.stopped) informer.start().catch(restart);
       }, backoffMs);
-      this.timers.add(timer);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
     };
     informer.on('error', restart);
@@ -251,6 +258,7 @@ export class StackObserver {
       return;
     }
     const at = Date.now();
+    this.startSampling();
     let shadow = this.shadows.get(name);
     if (shadow === undefined) {
       shadow = new HpaShadow();
@@ -272,6 +280,7 @@ export class StackObserver {
           pods: pods as (V1Pod & { metadata: { name: string } })[],
           podMetrics,
           at,
+          samples: this.inputSamples.filter((sample) => sample.at < at),
         });
       } catch {
         // Without the pods' metrics there is nothing to reconstruct: the HPA's decision alone.
@@ -279,6 +288,39 @@ export class StackObserver {
       }
       if (!this.stopped) this.emit({ type: 'autoscaler', at, decision });
     });
+  }
+
+  /** Samples every few seconds while an HPA has a count, keeping about two sync periods' worth. */
+  private startSampling(): void {
+    if (this.sampling || this.stopped) return;
+    this.sampling = true;
+    const tick = async () => {
+      if (this.stopped || !this.hpaPresent) {
+        this.sampling = false;
+        return;
+      }
+      try {
+        const at = Date.now();
+        const podMetrics = await this.readPodMetrics();
+        const pods = [...this.apiPods.values()].filter(
+          (pod): pod is V1Pod & { metadata: { name: string } } => pod.metadata?.name !== undefined,
+        );
+        this.inputSamples.push({ at, pods, podMetrics });
+        this.inputSamples = this.inputSamples.filter((sample) => sample.at > at - SAMPLES_KEPT_MS);
+      } catch {
+        // A failed read leaves a gap; the fill-in then uses the last observed sync's inputs.
+      }
+      this.schedule(tick, SAMPLE_EVERY_MS);
+    };
+    this.schedule(tick, SAMPLE_EVERY_MS);
+  }
+
+  private schedule(work: () => Promise<void>, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void work();
+    }, ms);
+    this.timers.add(timer);
   }
 
   private async readPodMetrics(): Promise<PodMetricsForSample[]> {
