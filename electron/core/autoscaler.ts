@@ -18,6 +18,17 @@ import {
   type ProfileSettings,
   type ScalingPolicy,
 } from './autoscaler-profiles.ts';
+import {
+  autoscalerMetricsSchema,
+  combineProposals,
+  objectMetricProposal,
+  podsMetricProposal,
+  proposalsText,
+  type AutoscalerMetric,
+  type MetricProposal,
+  type MetricsTrace,
+  type ObjectMetrics,
+} from './autoscaler-metrics.ts';
 import type { DecisionExplanation } from './decisions/explain.ts';
 
 // The profiles and behavior types live apart so the renderer can read them without zod.
@@ -29,6 +40,11 @@ export interface AutoscalerSpec {
   targetCpuUtilizationPercent: number;
   profile: AutoscalerProfile;
   behavior?: HpaBehaviorInput;
+  /**
+   * The metrics to scale on, largest proposal wins; absent = CPU alone at
+   * targetCpuUtilizationPercent (every spec written before lists existed reads that way).
+   */
+  metrics?: AutoscalerMetric[];
 }
 
 export interface PodSample {
@@ -49,6 +65,8 @@ export interface PodSample {
   metricAt?: number;
   /** Length of the CPU sample window; defaults to the profile's metricWindowSeconds. */
   metricWindowMs?: number;
+  /** Requests per second it served (read only when rpsPerReplica is in use); undefined = missing. */
+  requestsPerSecond?: number;
 }
 
 export type LimitedBy =
@@ -178,6 +196,8 @@ export interface DecisionTrace {
   rate?: TraceRate;
   /** Set when min/max changed the count after the policies. */
   clamp?: { bound: 'min' | 'max'; value: number };
+  /** Set when the spec lists its metrics: each one's proposal and which won. */
+  metrics?: MetricsTrace;
 }
 
 /** Bad spec or decide() input; `field` names the offending field (dotted path). */
@@ -231,11 +251,24 @@ const specSchema = z
     targetCpuUtilizationPercent: z.number().int().positive(),
     profile: z.enum(['kubernetes', 'demo']),
     behavior: hpaBehaviorInputSchema.optional(),
+    metrics: autoscalerMetricsSchema.optional(),
   })
   .strict()
   .refine((spec) => spec.maxReplicas >= spec.minReplicas, {
     message: 'must be greater than or equal to minReplicas',
     path: ['maxReplicas'],
+  })
+  .superRefine((spec, ctx) => {
+    // One CPU target: the list's CPU entry and targetCpuUtilizationPercent must agree.
+    const i = spec.metrics?.findIndex((m) => m.metric === 'cpu') ?? -1;
+    const cpu = spec.metrics?.[i];
+    if (cpu && cpu.target !== spec.targetCpuUtilizationPercent) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metrics', i, 'target'],
+        message: `differs from targetCpuUtilizationPercent ${spec.targetCpuUtilizationPercent}; give the CPU target once`,
+      });
+    }
   });
 
 function firstIssue(error: z.ZodError): AutoscalerInputError {
@@ -269,6 +302,7 @@ export const podSampleShape = {
   notReadySince: z.number().finite().optional(),
   metricAt: z.number().finite().optional(),
   metricWindowMs: z.number().finite().min(0).optional(),
+  requestsPerSecond: z.number().finite().min(0).optional(),
 };
 
 const podSampleSchema = z.object(podSampleShape);
@@ -277,6 +311,7 @@ const decideInputSchema = z.object({
   now: z.number().finite(),
   currentReplicas: z.number().int().min(0),
   pods: z.array(podSampleSchema),
+  objects: z.strictObject({ p95LatencyMs: z.number().finite().min(0).optional() }),
 });
 
 interface PodGroups {
@@ -329,13 +364,23 @@ export class HorizontalAutoscaler {
    * One sync of the controller. The caller is expected to apply desiredReplicas: a change is
    * recorded as a scale event and counts against the rate policies of the next decisions.
    */
-  decide(now: number, currentReplicas: number, pods: PodSample[]): ScaleDecision {
-    const parsed = decideInputSchema.safeParse({ now, currentReplicas, pods });
+  decide(
+    now: number,
+    currentReplicas: number,
+    pods: PodSample[],
+    objects: ObjectMetrics = {},
+  ): ScaleDecision {
+    const parsed = decideInputSchema.safeParse({ now, currentReplicas, pods, objects });
     if (!parsed.success) throw firstIssue(parsed.error);
 
-    const { minReplicas, maxReplicas, targetCpuUtilizationPercent: target } = this.spec;
+    const { minReplicas, maxReplicas, targetCpuUtilizationPercent: target, metrics } = this.spec;
+    const cpuOn = metrics === undefined || metrics.some((m) => m.metric === 'cpu');
     const groups = this.groupPods(now, pods);
-    const calc = this.calculateReplicas(currentReplicas, groups);
+    const cpu = this.calculateReplicas(currentReplicas, groups);
+    // With CPU off its numbers stay out of the decision, so nothing reads as if it had counted.
+    const calc: ReplicaCalculation = cpuOn
+      ? cpu
+      : { replicas: null, withinTolerance: false, utilization: null, usageRatio: null };
     const trace: DecisionTrace = {
       tolerance: this.settings.tolerance,
       minReplicas,
@@ -358,7 +403,14 @@ export class HorizontalAutoscaler {
         notReady: groups.unready.length,
       },
     };
-    const observed = describeObservation(calc, groups, target);
+    const multi = metrics ? this.proposeForEach(metrics, currentReplicas, pods, objects, cpu) : null;
+    if (multi) trace.metrics = multi.trace;
+    const observed = multi
+      ? proposalsText(multi.trace, currentReplicas)
+      : describeObservation(calc, groups, target);
+    const proposed = multi
+      ? { replicas: multi.replicas, withinTolerance: multi.withinTolerance }
+      : { replicas: calc.replicas, withinTolerance: calc.withinTolerance };
 
     // The three guards come before any metric in horizontal.go's reconcileAutoscaler.
     if (currentReplicas === 0) {
@@ -391,7 +443,7 @@ export class HorizontalAutoscaler {
         `${currentReplicas} replicas is below minReplicas ${minReplicas}`,
       );
     }
-    if (calc.replicas === null) {
+    if (proposed.replicas === null) {
       trace.guard = 'noMetrics';
       return this.finish(
         base,
@@ -402,7 +454,7 @@ export class HorizontalAutoscaler {
       );
     }
 
-    const recommendation = calc.replicas;
+    const recommendation = proposed.replicas;
     const stabilized = this.stabilize(now, currentReplicas, recommendation);
     const limited = this.applyRateAndBounds(now, currentReplicas, stabilized);
     const desired = limited.replicas;
@@ -415,12 +467,12 @@ export class HorizontalAutoscaler {
     } else if (stabilized !== recommendation) {
       limitedBy = recommendation > currentReplicas ? 'scaleUpStabilization' : 'scaleDownStabilization';
       limitText = this.stabilizationText(recommendation > currentReplicas);
-    } else if (calc.withinTolerance) {
+    } else if (proposed.withinTolerance) {
       limitedBy = 'tolerance';
     }
 
-    let sentence = `${observed} -> ${recommendation}`;
-    if (calc.withinTolerance)
+    let sentence = multi ? observed : `${observed} -> ${recommendation}`;
+    if (proposed.withinTolerance)
       sentence += ` (within the ${Math.round(this.settings.tolerance * 100)}% tolerance)`;
     if (limitText) sentence += `, limited to ${desired} by ${limitText}`;
     if (limited.by !== 'none' && stabilized !== recommendation) {
@@ -428,6 +480,33 @@ export class HorizontalAutoscaler {
     }
     const decision = this.finish({ ...base, recommendation }, currentReplicas, desired, limitedBy, sentence);
     return decision;
+  }
+
+  /** One proposal per listed metric, combined as computeReplicasForMetrics does. */
+  private proposeForEach(
+    metrics: AutoscalerMetric[],
+    currentReplicas: number,
+    pods: PodSample[],
+    objects: ObjectMetrics,
+    cpu: ReplicaCalculation,
+  ): { replicas: number | null; withinTolerance: boolean; trace: MetricsTrace } {
+    const tolerance = this.settings.tolerance;
+    const proposals = metrics.map((m): MetricProposal => {
+      if (m.metric === 'rpsPerReplica') return podsMetricProposal(currentReplicas, m.target, pods, tolerance);
+      if (m.metric === 'p95LatencyMs')
+        return objectMetricProposal(currentReplicas, m.target, objects.p95LatencyMs, pods, tolerance);
+      return {
+        metric: 'cpu',
+        target: m.target,
+        value: cpu.utilization,
+        replicas: cpu.replicas,
+        withinTolerance: cpu.withinTolerance,
+        ...(cpu.replicas === null ? { error: 'no CPU metrics from any ready replica' } : {}),
+      };
+    });
+    const combined = combineProposals(proposals, currentReplicas);
+    const won = proposals.find((p) => p.metric === combined.trace.winner);
+    return { ...combined, withinTolerance: won?.withinTolerance ?? false };
   }
 
   private finish(

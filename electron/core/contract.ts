@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { effectiveBehavior, hpaBehaviorInputSchema, type ScaleDecision } from './autoscaler.ts';
+import { autoscalerMetricsSchema, type AutoscalerMetric } from './autoscaler-metrics.ts';
 import type { Channel } from './channels.ts';
 import { targetSelectSchema, type TargetKind } from './targets/registry.ts';
 import { recordingSchema } from './decisions/recording.ts';
@@ -49,6 +50,47 @@ export function autoscalerFieldSchemas(maxReplicas: number) {
   };
 }
 
+/** The CPU target a spec keeps when its metrics list leaves CPU out (the panel's default). */
+export const DEFAULT_CPU_TARGET = 50;
+
+/** Either targetCpuUtilizationPercent (today's CPU-only input) or a metrics list; one CPU target. */
+function checkCpuTarget(
+  v: { targetCpuUtilizationPercent?: number | undefined; metrics?: AutoscalerMetric[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.metrics === undefined && v.targetCpuUtilizationPercent === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['targetCpuUtilizationPercent'],
+      message: 'required: give targetCpuUtilizationPercent (CPU only) or a metrics list',
+    });
+    return;
+  }
+  const i = v.metrics?.findIndex((m) => m.metric === 'cpu') ?? -1;
+  const cpu = v.metrics?.[i];
+  if (cpu && v.targetCpuUtilizationPercent !== undefined && cpu.target !== v.targetCpuUtilizationPercent) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metrics', i, 'target'],
+      message: `differs from targetCpuUtilizationPercent ${v.targetCpuUtilizationPercent}; give the CPU target once`,
+    });
+  }
+}
+
+/**
+ * A CPU-only list is stored exactly as today's input (no metrics key), so status, saved settings,
+ * recordings and exports of CPU-only users do not change shape.
+ */
+export function normalizeMetrics(
+  targetCpuUtilizationPercent: number | undefined,
+  metrics: AutoscalerMetric[] | undefined,
+): { targetCpuUtilizationPercent: number; metrics?: AutoscalerMetric[] } {
+  const cpu = metrics?.find((m) => m.metric === 'cpu');
+  const target = cpu?.target ?? targetCpuUtilizationPercent ?? DEFAULT_CPU_TARGET;
+  if (metrics === undefined || (metrics.length === 1 && cpu)) return { targetCpuUtilizationPercent: target };
+  return { targetCpuUtilizationPercent: target, metrics: metrics.map((m) => ({ ...m })) };
+}
+
 export function commandSchemas(maxReplicas: number) {
   const replicas = replicasSchema(maxReplicas);
   return {
@@ -60,17 +102,23 @@ export function commandSchemas(maxReplicas: number) {
         .strictObject({
           enabled: z.literal(true),
           ...autoscalerFieldSchemas(maxReplicas),
+          // Optional once a metrics list is given (its CPU entry, if any, carries the target).
+          targetCpuUtilizationPercent:
+            autoscalerFieldSchemas(maxReplicas).targetCpuUtilizationPercent.optional(),
           profile: z.enum(AUTOSCALER_PROFILES).default('kubernetes'),
           // Partial: what is not given comes from the profile, so the value (and the status)
           // always carries the whole behavior in effect.
           behavior: hpaBehaviorInputSchema.optional(),
+          metrics: autoscalerMetricsSchema.optional(),
         })
         .refine((v) => v.minReplicas <= v.maxReplicas, {
           message: 'must not exceed maxReplicas',
           path: ['minReplicas'],
         })
-        .transform(({ behavior, ...rest }) => ({
+        .superRefine(checkCpuTarget)
+        .transform(({ behavior, metrics, targetCpuUtilizationPercent, ...rest }) => ({
           ...rest,
+          ...normalizeMetrics(targetCpuUtilizationPercent, metrics),
           behavior: effectiveBehavior(rest.profile, behavior),
         })),
     ]),

@@ -29,6 +29,7 @@ import {
 import { explainDecision } from './decisions/explain.ts';
 import { DecisionRecorder, type Recording } from './decisions/recording.ts';
 import { ValidationError, parseOrThrow, toErrorData } from './errors.ts';
+import { withTraffic } from './metrics/traffic.ts';
 import type { ReplicaMetricsSource, Target } from './targets/target.ts';
 
 export interface ControllerOptions {
@@ -48,8 +49,15 @@ export interface ControllerOptions {
 }
 
 function autoscalerSpec(config: EnabledAutoscaler): AutoscalerSpec {
-  const { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile, behavior } = config;
-  return { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile, behavior };
+  const { minReplicas, maxReplicas, targetCpuUtilizationPercent, profile, behavior, metrics } = config;
+  return {
+    minReplicas,
+    maxReplicas,
+    targetCpuUtilizationPercent,
+    profile,
+    behavior,
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 function hasMetrics(target: Target): target is Target & ReplicaMetricsSource {
@@ -284,14 +292,20 @@ export class Controller {
       }
       if (now - this.autoscaler.lastSyncAt < this.autoscaler.hpa.syncPeriodMs) return;
       this.autoscaler.lastSyncAt = now;
-      const pods = await source.samplePods();
-      const decided = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods);
+      // Prometheus is asked only for the traffic metrics the spec lists (none for CPU only).
+      const { pods, objects } = await withTraffic(
+        await source.samplePods(),
+        config.metrics,
+        status.endpoints.prometheus,
+      );
+      const decided = this.autoscaler.hpa.decide(now, status.desiredReplicas, pods, objects);
       const decision = this.explained(decided);
       this.recorder.record({
         at: now,
         spec: autoscalerSpec(config),
         currentReplicas: status.desiredReplicas,
         pods,
+        ...objects,
         desiredReplicas: decision.desiredReplicas,
       });
       this.remember(decision);

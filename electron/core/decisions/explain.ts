@@ -17,6 +17,7 @@ import type {
   TraceRate,
   TraceWindow,
 } from '../autoscaler.ts';
+import { proposalsText, type MetricProposal, type MetricsTrace } from '../autoscaler-metrics.ts';
 
 export type ExplanationStepKind =
   | 'guard'
@@ -131,6 +132,43 @@ function explainCalculation(trace: DecisionTrace, decision: ScaleDecision, steps
   steps.push({ kind: 'conservative', text });
 }
 
+/** The arithmetic of a traffic metric's proposal (CPU's is explainCalculation's). */
+function proposalStep(p: MetricProposal, current: number, tolerance: number): ExplanationStep {
+  const name = p.metric === 'rpsPerReplica' ? 'rps/replica' : 'p95';
+  const unit = p.metric === 'rpsPerReplica' ? '' : ' ms';
+  if (p.value === null || p.replicas === null)
+    return { kind: 'formula', text: `${name}: ${p.error ?? 'could not be read'}` };
+  const counted = p.counted ?? 0;
+  const where =
+    p.metric === 'rpsPerReplica'
+      ? `avg over ${counted} replica${counted === 1 ? '' : 's'}`
+      : `${counted} ready`;
+  const raw = (p.value / p.target) * counted;
+  let text = `${name} ${formatNumber(p.value)}${unit} of ${formatNumber(p.target)}${unit} (${where}): `;
+  if (p.rebalanced) {
+    const fills = [
+      p.rebalanced.missingFilledWith === null
+        ? null
+        : `missing counted at ${formatNumber(p.rebalanced.missingFilledWith)}`,
+      p.rebalanced.unreadyFilledWith === null ? null : `pending counted at 0`,
+    ].filter((part) => part !== null);
+    text += `conservatively (${fills.join(', ')}) ${formatNumber(p.rebalanced.value)}; `;
+  }
+  if (p.withinTolerance)
+    text += `${toleranceText(p.rebalanced?.value ?? p.value, p.target, tolerance)} → ${current}`;
+  else if (p.rebalanced)
+    text += `ceil(${counted} × ${formatNumber(p.rebalanced.value)} / ${formatNumber(p.target)}) = ${p.replicas}`;
+  else
+    text += `ceil(${counted} × ${formatNumber(p.value)} / ${formatNumber(p.target)}) = ceil(${formatNumber(raw)}) = ${p.replicas}`;
+  return { kind: 'formula', text };
+}
+
+/** "rps/replica 84 of 50 → 4, CPU 31 % of 50 % → 2, p95 40 of 200 ms → 1: rps won, scaling 2 → 4". */
+export function metricsLine(metrics: MetricsTrace, current: number, desired: number): string {
+  const outcome = desired === current ? `keeping ${current}` : `scaling ${current} → ${desired}`;
+  return `${proposalsText(metrics, current)}, ${outcome}`;
+}
+
 function windowText(window: TraceWindow, at: number, up: boolean): string {
   const recs = window.recommendations
     .map((rec) =>
@@ -241,7 +279,14 @@ export function explainDecision(decision: ScaleDecision): DecisionExplanation | 
     steps.push({ kind: 'guard', text: GUARD_TEXT[trace.guard](own, trace) });
   } else {
     explainCalculation(trace, own, steps);
-    if (trace.guard === 'noMetrics') steps.push({ kind: 'guard', text: GUARD_TEXT.noMetrics(own, trace) });
+    const metrics = trace.metrics;
+    if (metrics) {
+      for (const p of metrics.proposals)
+        if (p.metric !== 'cpu') steps.push(proposalStep(p, current, trace.tolerance));
+      // The one line that says which metric decided (kind formula: the card has no other slot).
+      steps.push({ kind: 'formula', text: metricsLine(metrics, current, own.desiredReplicas) });
+    } else if (trace.guard === 'noMetrics')
+      steps.push({ kind: 'guard', text: GUARD_TEXT.noMetrics(own, trace) });
     const stab = trace.stabilization;
     if (stab) {
       steps.push({

@@ -11,6 +11,7 @@ import {
   type AutoscalerSpec,
   type PodSample,
 } from '../autoscaler.ts';
+import { autoscalerMetricsSchema } from '../autoscaler-metrics.ts';
 import { parseOrThrow } from '../errors.ts';
 
 export const RECORDING_VERSION = 1;
@@ -22,6 +23,8 @@ export interface RecordedSync {
   spec: AutoscalerSpec;
   currentReplicas: number;
   pods: PodSample[];
+  /** The API's p95 latency in ms as read for this sync; only when the spec lists p95LatencyMs. */
+  p95LatencyMs?: number;
   desiredReplicas: number;
 }
 
@@ -40,6 +43,8 @@ const specSchema = z.strictObject({
   targetCpuUtilizationPercent: z.int().positive(),
   profile: z.enum(['kubernetes', 'demo']),
   behavior: hpaBehaviorInputSchema.optional(),
+  // Absent in every recording made before metrics lists: CPU only, replayed as before.
+  metrics: autoscalerMetricsSchema.optional(),
 });
 
 const syncSchema = z.strictObject({
@@ -48,6 +53,7 @@ const syncSchema = z.strictObject({
   spec: specSchema,
   currentReplicas: z.int().min(0),
   pods: z.array(podSchema),
+  p95LatencyMs: z.number().finite().min(0).optional(),
   desiredReplicas: z.int().min(0),
 });
 

@@ -229,7 +229,12 @@ export function replay(recording: Recording, overrides: SpecOverrides = {}): Rep
     // At the recorded cadence every recorded sync is a sync; a longer period decides at fewer.
     const recordedPeriodMs = PROFILES[sync.spec.profile].syncPeriodSeconds * 1000;
     if (hpa.syncPeriodMs === recordedPeriodMs || sync.at - lastDecisionAt >= hpa.syncPeriodMs) {
-      decision = hpa.decide(sync.at, current, pods);
+      decision = hpa.decide(
+        sync.at,
+        current,
+        pods,
+        sync.p95LatencyMs === undefined ? {} : { p95LatencyMs: sync.p95LatencyMs },
+      );
       lastDecisionAt = sync.at;
     }
     const desired = decision?.desiredReplicas ?? current;

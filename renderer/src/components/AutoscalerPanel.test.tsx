@@ -29,7 +29,8 @@ function applied(request: AutoscalerRequest): EnabledAutoscaler | null {
     enabled: true,
     minReplicas: request.minReplicas,
     maxReplicas: request.maxReplicas,
-    targetCpuUtilizationPercent: request.targetCpuUtilizationPercent,
+    // The panel always sends the CPU target; the contract fills 50 only for a metrics list without CPU.
+    targetCpuUtilizationPercent: request.targetCpuUtilizationPercent ?? 50,
     profile,
     behavior: profileBehavior(profile),
   };

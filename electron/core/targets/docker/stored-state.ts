@@ -10,6 +10,7 @@ import {
   type AutoscalerProfile,
 } from '../../autoscaler.ts';
 import type { EnabledAutoscaler } from '../../contract.ts';
+import { autoscalerMetricsSchema } from '../../autoscaler-metrics.ts';
 import { ScaledeckError } from '../../errors.ts';
 import { LABEL } from './labels.ts';
 import type { DesiredState } from './stack-spec.ts';
@@ -31,6 +32,8 @@ const storedAutoscalerSchema = z.object({
   // Read from the profiles, not the contract: the contract's module graph reaches this file.
   profile: z.enum(Object.keys(PROFILES) as [AutoscalerProfile, ...AutoscalerProfile[]]).default('kubernetes'),
   behavior: hpaBehaviorInputSchema.optional(),
+  // Records written before metrics lists have none: CPU only.
+  metrics: autoscalerMetricsSchema.optional(),
 });
 
 function corrupt(container: string, detail: string): ScaledeckError {

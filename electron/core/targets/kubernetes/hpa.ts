@@ -8,6 +8,7 @@ import type { AutoscalerInput, EnabledAutoscaler } from '../../contract.ts';
 import { ScaledeckError } from '../../errors.ts';
 import type { Settings } from '../../settings.ts';
 import { NAMES, hpaManifest } from '../../../../k8s/manifests.ts';
+import { assertKubernetesMetrics } from './hpa-metrics.ts';
 import { manifestContext } from './manifest-context.ts';
 import { notDeployed, readDeploymentReplicas } from './replicas.ts';
 import type { StackApi } from './stack-api.ts';
@@ -17,6 +18,7 @@ export async function applyAutoscaler(
   settings: Settings,
   input: AutoscalerInput,
 ): Promise<EnabledAutoscaler | null> {
+  if (input.enabled) assertKubernetesMetrics(input);
   if ((await readDeploymentReplicas(api)) === null) throw notDeployed(api);
   if (!input.enabled) {
     // The Deployment keeps the count the HPA left; the slider owns it from here.
