@@ -1,5 +1,6 @@
 /** What the CLI prints: progress lines, the stack's status, and events while attached. */
 import { describeBehavior } from './cli-behavior.ts';
+import { metricsText } from './cli-metrics.ts';
 import type { CoreEvent, ProgressListener, StackStatus } from './core/contract.ts';
 
 /** A one-line progress display on a terminal; plain lines otherwise (CI logs). */
@@ -30,7 +31,7 @@ export function printStatus(status: StackStatus): void {
   if (status.autoscaler) {
     const a = status.autoscaler;
     lines.push(
-      `autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas at ${a.targetCpuUtilizationPercent}% CPU (${a.profile} profile)`,
+      `autoscaler: ${a.minReplicas}..${a.maxReplicas} replicas ${metricsText(a)} (${a.profile} profile)`,
       ...describeBehavior(a.behavior),
     );
   } else {

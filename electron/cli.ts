@@ -11,6 +11,7 @@ import {
   targetChoiceOf,
   type StackOptions,
 } from './args.ts';
+import { metricsInput, positiveNumber, type MetricFlags } from './cli-metrics.ts';
 import { Controller } from './core/controller.ts';
 import { ScaledeckError, ValidationError, toErrorData } from './core/errors.ts';
 import { CLIENT_MODELS, CLIENT_MODEL_LABEL, CLIENT_MODEL_TEXT, type ClientModel } from './core/loadgen.ts';
@@ -133,7 +134,9 @@ export function buildProgram(): Command {
 
   program
     .command('autoscale')
-    .description('turn the autoscaler on (--min, --max, --cpu) or off (`autoscale off`)')
+    .description(
+      'turn the autoscaler on (--min, --max and --cpu, --rps-per-replica and/or --p95-ms) or off (`autoscale off`)',
+    )
     .argument('[off]', '"off" turns the autoscaler off')
     .option('--min <n>', 'minimum replicas', integer('minReplicas'))
     .option('--max <n>', 'maximum replicas', integer('maxReplicas'))
@@ -141,6 +144,16 @@ export function buildProgram(): Command {
       '--cpu <percent>',
       'target CPU utilization, % of each replica’s CPU limit',
       integer('targetCpuUtilizationPercent'),
+    )
+    .option(
+      '--rps-per-replica <n>',
+      'target requests per second per replica (Docker; the largest of the metrics given wins)',
+      positiveNumber('--rps-per-replica'),
+    )
+    .option(
+      '--p95-ms <ms>',
+      'target p95 latency of the API in ms (Docker; latency does not always fall as replicas are added)',
+      positiveNumber('--p95-ms'),
     )
     .addOption(
       new Option('--profile <profile>', 'kubernetes defaults, or demo (faster)')
@@ -165,13 +178,14 @@ export function buildProgram(): Command {
     .action(
       async (
         off: string | undefined,
-        options: { min?: number; max?: number; cpu?: number; profile: string } & BehaviorFlags,
+        options: { min?: number; max?: number; profile: string } & MetricFlags & BehaviorFlags,
         command: Command,
       ) => {
         if (off !== undefined && off !== 'off')
           throw new ValidationError('autoscale', `expected "off" or options, got "${off}"`);
         // Checked before the engine or cluster is reached: bad input fails at once.
         const behavior = off === 'off' ? undefined : await behaviorFromFlags(options);
+        const targets = off === 'off' ? undefined : metricsInput(options);
         await withController(command, async (controller) => {
           if (off === 'off') {
             await controller.setAutoscaler({ enabled: false });
@@ -181,7 +195,6 @@ export function buildProgram(): Command {
           for (const [field, value] of [
             ['--min', options.min],
             ['--max', options.max],
-            ['--cpu', options.cpu],
           ] as const) {
             if (value === undefined)
               throw new ValidationError(field, 'is required to turn the autoscaler on');
@@ -190,7 +203,7 @@ export function buildProgram(): Command {
             enabled: true,
             minReplicas: options.min,
             maxReplicas: options.max,
-            targetCpuUtilizationPercent: options.cpu,
+            ...targets,
             profile: options.profile,
             ...(behavior === undefined ? {} : { behavior }),
           });
