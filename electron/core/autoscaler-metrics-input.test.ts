@@ -155,6 +155,13 @@ describe('stored and recorded', () => {
     );
     // It did scale on rps, so the check above is not a trivial all-equal one.
     expect(new Set(recording.syncs.map((s) => s.desiredReplicas)).size).toBeGreaterThan(1);
+    // A what-if CPU target edits the list's CPU entry (one CPU target per spec), not a second one.
+    const whatIf = replay(recording, { targetCpuUtilizationPercent: 10 });
+    expect(
+      whatIf.decisions.every(
+        (d) => d?.trace?.metrics?.proposals.find((p) => p.metric === 'cpu')?.target === 10,
+      ),
+    ).toBe(true);
   });
 });
 

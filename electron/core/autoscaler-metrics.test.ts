@@ -294,3 +294,19 @@ describe('HorizontalAutoscaler with a metrics list', () => {
     );
   });
 });
+
+describe('explaining a traffic metric', () => {
+  it('writes a tiny ratio with its digits, not as ceil(0) = 1', () => {
+    const hpa = new HorizontalAutoscaler({
+      minReplicas: 1,
+      maxReplicas: 5,
+      targetCpuUtilizationPercent: 50,
+      profile: 'demo',
+      metrics: [{ metric: 'p95LatencyMs', target: 5000 }],
+    });
+    const steps = explainDecision(hpa.decide(NOW, 1, pods([1]), { p95LatencyMs: 2.386 }))?.steps ?? [];
+    expect(steps.map((step) => step.text)).toContain(
+      'p95 2.386 ms of 5000 ms (1 ready): ceil(1 × 2.386 / 5000) = ceil(0.00048) = 1',
+    );
+  });
+});

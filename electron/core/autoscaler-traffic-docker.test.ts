@@ -78,6 +78,8 @@ describe('autoscaling on requests per second on Docker', () => {
       metrics: [
         { metric: 'cpu', target: 80 },
         { metric: 'rpsPerReplica', target: 20 },
+        // Far above what /healthz takes: read (from the request-duration histogram), never the winner.
+        { metric: 'p95LatencyMs', target: 5000 },
       ],
     });
     controller.start();
@@ -101,6 +103,9 @@ describe('autoscaling on requests per second on Docker', () => {
     expect(cpu?.value).not.toBeNull();
     expect(cpu?.value ?? 100).toBeLessThan(80);
     expect(rps?.replicas ?? 0).toBeGreaterThan(cpu?.replicas ?? Infinity);
+    const p95 = proposals.find((p) => p.metric === 'p95LatencyMs');
+    expect(p95?.value).toBeGreaterThanOrEqual(0);
+    expect(p95?.value ?? Infinity).toBeLessThan(5000);
     expect(out.explanation?.steps.some((step) => /: rps won, scaling \d → \d/.test(step.text))).toBe(true);
     // The recording keeps each replica's rps, so the decision can be replayed.
     const synced = controller.recording().syncs.find((sync) => sync.at === out.at);

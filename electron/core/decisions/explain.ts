@@ -143,7 +143,9 @@ function proposalStep(p: MetricProposal, current: number, tolerance: number): Ex
     p.metric === 'rpsPerReplica'
       ? `avg over ${counted} replica${counted === 1 ? '' : 's'}`
       : `${counted} ready`;
-  const raw = (p.value / p.target) * counted;
+  const product = (p.value / p.target) * counted;
+  // Three decimals would print a tiny ratio as ceil(0) = 1; keep two significant digits there.
+  const raw = product > 0 && product < 0.001 ? Number(product.toPrecision(2)) : product;
   let text = `${name} ${formatNumber(p.value)}${unit} of ${formatNumber(p.target)}${unit} (${where}): `;
   if (p.rebalanced) {
     const fills = [
@@ -159,7 +161,7 @@ function proposalStep(p: MetricProposal, current: number, tolerance: number): Ex
   else if (p.rebalanced)
     text += `ceil(${counted} × ${formatNumber(p.rebalanced.value)} / ${formatNumber(p.target)}) = ${p.replicas}`;
   else
-    text += `ceil(${counted} × ${formatNumber(p.value)} / ${formatNumber(p.target)}) = ceil(${formatNumber(raw)}) = ${p.replicas}`;
+    text += `ceil(${counted} × ${formatNumber(p.value)} / ${formatNumber(p.target)}) = ceil(${product === raw ? formatNumber(raw) : String(raw)}) = ${p.replicas}`;
   return { kind: 'formula', text };
 }
 

@@ -101,6 +101,11 @@ function readyCount(sync: RecordedSync): number {
 export function applySpec(spec: AutoscalerSpec, overrides: SpecOverrides): AutoscalerSpec {
   const { behavior, ...rest } = overrides;
   const merged: AutoscalerSpec = { ...spec, ...rest };
+  // A what-if CPU target edits the CPU entry of a metrics list too: one CPU target per spec.
+  const cpuTarget = overrides.targetCpuUtilizationPercent;
+  if (cpuTarget !== undefined && spec.metrics) {
+    merged.metrics = spec.metrics.map((m) => (m.metric === 'cpu' ? { ...m, target: cpuTarget } : { ...m }));
+  }
   const newProfile = overrides.profile !== undefined && overrides.profile !== spec.profile;
   // A new profile brings its own behavior; otherwise a given direction's fields edit the recorded ones.
   const base = newProfile ? undefined : spec.behavior;
